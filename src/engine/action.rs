@@ -1,0 +1,102 @@
+//! What can be asked of the engine: by a scenario's script, a key, a presenter's timeline or a
+//! command line. Plain serialisable values, so every driver speaks the same language.
+
+use serde::{Deserialize, Serialize};
+
+/// A partition is named as `name`, or as `system/name` where two frames have one of that name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Action {
+    /// Validate, then move (`migrlpar -o m`).
+    Migrate {
+        partition: String,
+        to: String,
+    },
+    /// Validate only (`migrlpar -o v`); the result is an event.
+    Validate {
+        partition: String,
+        to: String,
+    },
+    /// Stop a move before the point of no return (`migrlpar -o s`).
+    Stop {
+        partition: String,
+    },
+    /// Cap the partition's moves at this rate (MiB/s of payload).
+    SetBandwidthCap {
+        partition: String,
+        mib_s: f64,
+    },
+    ClearBandwidthCap {
+        partition: String,
+    },
+    /// Slow the partition's processors by `percent`; its writes slow in proportion.
+    SetCpuThrottle {
+        partition: String,
+        percent: f64,
+    },
+    /// Turn QEMU-style auto-converge on or off for the partition's move.
+    SetAutoConverge {
+        partition: String,
+        enabled: bool,
+    },
+    /// Move every partition of `from` that validates to `to` (planned maintenance).
+    Evacuate {
+        from: String,
+        to: String,
+    },
+    /// Dynamic LPAR: remove the partition's dedicated I/O adapters so that it can move.
+    RemoveDedicatedIo {
+        partition: String,
+    },
+}
+
+impl Action {
+    /// The partition the action is about, if one.
+    pub fn partition(&self) -> Option<&str> {
+        match self {
+            Action::Migrate { partition, .. }
+            | Action::Validate { partition, .. }
+            | Action::Stop { partition }
+            | Action::SetBandwidthCap { partition, .. }
+            | Action::ClearBandwidthCap { partition }
+            | Action::SetCpuThrottle { partition, .. }
+            | Action::SetAutoConverge { partition, .. }
+            | Action::RemoveDedicatedIo { partition } => Some(partition),
+            Action::Evacuate { .. } => None,
+        }
+    }
+
+    /// The frames the action names.
+    pub fn systems(&self) -> Vec<&str> {
+        match self {
+            Action::Migrate { to, .. } | Action::Validate { to, .. } => vec![to],
+            Action::Evacuate { from, to } => vec![from, to],
+            _ => vec![],
+        }
+    }
+
+    /// Values out of range, one message each.
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            Action::SetBandwidthCap { mib_s, .. } if !(mib_s.is_finite() && *mib_s > 0.0) => {
+                vec![format!(
+                    "SetBandwidthCap mib_s must be above 0, not {mib_s}"
+                )]
+            }
+            Action::SetCpuThrottle { percent, .. } if !(0.0..=99.0).contains(percent) => {
+                vec![format!(
+                    "SetCpuThrottle percent must be between 0 and 99, not {percent}"
+                )]
+            }
+            _ => vec![],
+        }
+    }
+}
+
+/// An action at a simulated time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptStep {
+    pub at_s: f64,
+    pub action: Action,
+}

@@ -1,0 +1,177 @@
+//! The engine's output: one typed stream of events, serialised as DOMAIN.md section 5 says.
+
+use serde::{Deserialize, Serialize};
+
+/// Something that happened at simulated time `t` (seconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub t: f64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// `migrlpar -o v` passed.
+    ValidationPassed {
+        partition: String,
+        to: String,
+        checks: usize,
+    },
+    ValidationFailed {
+        partition: String,
+        to: String,
+        errors: Vec<String>,
+    },
+    /// Validated, but every MSP slot on one side is busy: it waits.
+    MigrationQueued {
+        partition: String,
+        from: String,
+        to: String,
+        position: usize,
+    },
+    MigrationStarted {
+        partition: String,
+        from: String,
+        to: String,
+        inactive: bool,
+    },
+    RoundCompleted(RoundStats),
+    /// Auto-converge raised the partition's CPU throttle.
+    AutoConvergeThrottle {
+        partition: String,
+        percent: f64,
+    },
+    /// The switch-over: the suspend window opens.
+    Suspended {
+        partition: String,
+        remaining_pages: u64,
+        reason: SwitchReason,
+        expected_downtime_ms: f64,
+    },
+    /// The point of no return: the partition runs on `system` again.
+    Resumed {
+        partition: String,
+        system: String,
+        downtime_ms: f64,
+        users_dropped: u32,
+    },
+    MigrationCompleted(Completion),
+    MigrationStopped {
+        partition: String,
+        reason: String,
+        round: u32,
+    },
+    StopRefused {
+        partition: String,
+        reason: String,
+    },
+    BandwidthCapChanged {
+        partition: String,
+        mib_s: Option<f64>,
+    },
+    CpuThrottleChanged {
+        partition: String,
+        percent: f64,
+    },
+    AutoConvergeChanged {
+        partition: String,
+        enabled: bool,
+    },
+    DedicatedIoRemoved {
+        partition: String,
+    },
+    EvacuationStarted {
+        from: String,
+        to: String,
+        moving: usize,
+        refused: usize,
+    },
+    /// An action that could not be carried out (unknown partition, nothing to stop...).
+    ActionRefused {
+        action: String,
+        reason: String,
+    },
+}
+
+/// Why pre-copy ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SwitchReason {
+    /// The switch-over rule was met: the move converged.
+    Threshold,
+    /// `max_rounds` reached first.
+    MaxRounds,
+    /// `max_sent_factor` reached first.
+    MaxSentFactor,
+}
+
+impl SwitchReason {
+    pub fn converged(self) -> bool {
+        self == SwitchReason::Threshold
+    }
+}
+
+/// One pre-copy round, as `round_completed` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundStats {
+    pub partition: String,
+    pub round: u32,
+    pub pages_sent: u64,
+    pub bytes_sent: u64,
+    /// Distinct pages written during the round: the next round's send set.
+    pub pages_dirtied: u64,
+    pub duration_s: f64,
+    pub dirty_rate_pages_s: f64,
+    pub transfer_rate_bytes_s: f64,
+    pub remaining_pages: u64,
+    pub clean_percent: f64,
+    pub expected_downtime_ms: f64,
+}
+
+/// A finished move, as `migration_completed` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    pub partition: String,
+    pub from: String,
+    pub to: String,
+    pub rounds: u32,
+    pub total_s: f64,
+    pub downtime_ms: f64,
+    pub pages_sent: u64,
+    pub bytes_sent: u64,
+    pub demand_faults: u64,
+    pub users_dropped: u32,
+    /// From the page-by-page comparison of target and source images, never from bookkeeping.
+    pub verified: bool,
+    pub converged: bool,
+    pub inactive: bool,
+    pub bytes_precopy: u64,
+    pub bytes_suspended: u64,
+    pub bytes_after_resume: u64,
+}
+
+impl Event {
+    pub fn name(&self) -> &'static str {
+        match &self.kind {
+            EventKind::ValidationPassed { .. } => "validation_passed",
+            EventKind::ValidationFailed { .. } => "validation_failed",
+            EventKind::MigrationQueued { .. } => "migration_queued",
+            EventKind::MigrationStarted { .. } => "migration_started",
+            EventKind::RoundCompleted(_) => "round_completed",
+            EventKind::AutoConvergeThrottle { .. } => "auto_converge_throttle",
+            EventKind::Suspended { .. } => "suspended",
+            EventKind::Resumed { .. } => "resumed",
+            EventKind::MigrationCompleted(_) => "migration_completed",
+            EventKind::MigrationStopped { .. } => "migration_stopped",
+            EventKind::StopRefused { .. } => "stop_refused",
+            EventKind::BandwidthCapChanged { .. } => "bandwidth_cap_changed",
+            EventKind::CpuThrottleChanged { .. } => "cpu_throttle_changed",
+            EventKind::AutoConvergeChanged { .. } => "auto_converge_changed",
+            EventKind::DedicatedIoRemoved { .. } => "dedicated_io_removed",
+            EventKind::EvacuationStarted { .. } => "evacuation_started",
+            EventKind::ActionRefused { .. } => "action_refused",
+        }
+    }
+}

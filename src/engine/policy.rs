@@ -1,0 +1,90 @@
+//! When a move switches over, and what happens then.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Switchover {
+    /// PowerVM LPM: switch when at least this share of pages is clean on the target.
+    PercentClean(f64),
+    /// QEMU: switch when remaining bytes / measured bandwidth fits in this many milliseconds.
+    DowntimeLimit { ms: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum FinalPhase {
+    /// PowerVM: resume on the target at once, push the rest, fetch on demand.
+    #[default]
+    ResumeThenPull,
+    /// QEMU, Xen: copy every remaining page while the partition is suspended.
+    StopAndCopy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    pub switchover: Switchover,
+    pub final_phase: FinalPhase,
+    pub max_rounds: u32,
+    pub max_sent_factor: f64,
+    pub auto_converge: bool,
+    pub suspend_overhead_ms: f64,
+    pub msp_max_ops: u32,
+    pub user_timeout_s: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            switchover: Switchover::PercentClean(99.0),
+            final_phase: FinalPhase::ResumeThenPull,
+            max_rounds: 30,
+            max_sent_factor: 3.0,
+            auto_converge: false,
+            suspend_overhead_ms: 50.0,
+            msp_max_ops: 8,
+            user_timeout_s: 15.0,
+        }
+    }
+}
+
+impl Policy {
+    /// Every value out of range, one message each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.switchover {
+            Switchover::PercentClean(p) if !(p > 0.0 && p <= 100.0) => out.push(format!(
+                "policy.switchover: PercentClean must be above 0 and at most 100, not {p}"
+            )),
+            Switchover::DowntimeLimit { ms } if !(ms.is_finite() && ms > 0.0) => out.push(format!(
+                "policy.switchover: DowntimeLimit ms must be above 0, not {ms}"
+            )),
+            _ => {}
+        }
+        if self.max_rounds == 0 {
+            out.push("policy.max_rounds must be at least 1".into());
+        }
+        if !(self.max_sent_factor.is_finite() && self.max_sent_factor >= 1.0) {
+            out.push(format!(
+                "policy.max_sent_factor must be at least 1.0, not {}",
+                self.max_sent_factor
+            ));
+        }
+        if !(self.suspend_overhead_ms.is_finite() && self.suspend_overhead_ms >= 0.0) {
+            out.push(format!(
+                "policy.suspend_overhead_ms must be 0 or more, not {}",
+                self.suspend_overhead_ms
+            ));
+        }
+        if self.msp_max_ops == 0 {
+            out.push("policy.msp_max_ops must be at least 1".into());
+        }
+        if !(self.user_timeout_s.is_finite() && self.user_timeout_s > 0.0) {
+            out.push(format!(
+                "policy.user_timeout_s must be above 0, not {}",
+                self.user_timeout_s
+            ));
+        }
+        out
+    }
+}

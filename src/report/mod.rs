@@ -1,0 +1,1 @@
+//! Headless output of a run: human text and JSON lines.

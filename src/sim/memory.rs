@@ -1,0 +1,257 @@
+//! Page-level memory: a version per page, dirty bitmaps as u64 words.
+//!
+//! Per simulated page the engine holds a u32 version on the source, a u32 received version on
+//! the target (only while a move runs) and three bits (dirty, to-send, written-on-target):
+//! 8.4 bytes, no per-page allocation, O(1) work per page write.
+
+/// The version a target page holds before anything has been received.
+pub const ABSENT: u32 = u32::MAX;
+
+/// A fixed-size set of pages, one bit each, with its population kept up to date.
+#[derive(Debug, Clone, Default)]
+pub struct Bitmap {
+    words: Vec<u64>,
+    len: usize,
+    ones: usize,
+}
+
+impl Bitmap {
+    pub fn new(len: usize) -> Bitmap {
+        Bitmap {
+            words: vec![0; len.div_ceil(64)],
+            len,
+            ones: 0,
+        }
+    }
+
+    pub fn full(len: usize) -> Bitmap {
+        let mut words = vec![u64::MAX; len.div_ceil(64)];
+        if len % 64 != 0 {
+            if let Some(last) = words.last_mut() {
+                *last = (1u64 << (len % 64)) - 1;
+            }
+        }
+        Bitmap {
+            words,
+            len,
+            ones: len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of set bits.
+    pub fn count(&self) -> usize {
+        self.ones
+    }
+
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> bool {
+        self.words[i >> 6] >> (i & 63) & 1 == 1
+    }
+
+    /// Sets bit `i`; returns true when it was clear.
+    #[inline(always)]
+    pub fn set(&mut self, i: usize) -> bool {
+        let w = &mut self.words[i >> 6];
+        let bit = 1u64 << (i & 63);
+        let was_clear = *w & bit == 0;
+        *w |= bit;
+        self.ones += was_clear as usize;
+        was_clear
+    }
+
+    /// Clears bit `i`; returns true when it was set.
+    #[inline(always)]
+    pub fn clear(&mut self, i: usize) -> bool {
+        let w = &mut self.words[i >> 6];
+        let bit = 1u64 << (i & 63);
+        let was_set = *w & bit != 0;
+        *w &= !bit;
+        self.ones -= was_set as usize;
+        was_set
+    }
+
+    pub fn clear_all(&mut self) {
+        self.words.fill(0);
+        self.ones = 0;
+    }
+
+    /// Takes the set bits, leaving this bitmap empty (QEMU's bitmap sync).
+    pub fn take(&mut self) -> Bitmap {
+        let fresh = Bitmap::new(self.len);
+        std::mem::replace(self, fresh)
+    }
+
+    /// Moves the contents of `self` into `into` (which must be empty and the same length) and
+    /// clears `self`, reusing both allocations.
+    pub fn sync_into(&mut self, into: &mut Bitmap) {
+        debug_assert_eq!(into.ones, 0);
+        debug_assert_eq!(into.len, self.len);
+        std::mem::swap(self, into);
+    }
+
+    /// The first set bit at or after `from`, if any.
+    pub fn next_set(&self, from: usize) -> Option<usize> {
+        if from >= self.len {
+            return None;
+        }
+        let mut wi = from >> 6;
+        let mut w = self.words[wi] & (u64::MAX << (from & 63));
+        loop {
+            if w != 0 {
+                return Some((wi << 6) + w.trailing_zeros() as usize);
+            }
+            wi += 1;
+            if wi >= self.words.len() {
+                return None;
+            }
+            w = self.words[wi];
+        }
+    }
+
+    /// Set bits in `start..end` (any bounds; counts whole words where it can).
+    pub fn count_range(&self, start: usize, end: usize) -> usize {
+        let end = end.min(self.len);
+        if start >= end {
+            return 0;
+        }
+        let (sw, ew) = (start >> 6, (end - 1) >> 6);
+        let mask_lo = u64::MAX << (start & 63);
+        let mask_hi = u64::MAX >> (63 - ((end - 1) & 63));
+        if sw == ew {
+            return (self.words[sw] & mask_lo & mask_hi).count_ones() as usize;
+        }
+        let mut n =
+            (self.words[sw] & mask_lo).count_ones() + (self.words[ew] & mask_hi).count_ones();
+        for w in &self.words[sw + 1..ew] {
+            n += w.count_ones();
+        }
+        n as usize
+    }
+
+    /// Set bits in `start..end` that are set in `self` or in `other`.
+    pub fn count_union_range(&self, other: &Bitmap, start: usize, end: usize) -> usize {
+        self.union_popcount(other, start, end.min(self.len))
+    }
+
+    fn union_popcount(&self, other: &Bitmap, start: usize, end: usize) -> usize {
+        if start >= end {
+            return 0;
+        }
+        let (sw, ew) = (start >> 6, (end - 1) >> 6);
+        let mut n = 0;
+        for wi in sw..=ew {
+            let mut w = self.words[wi] | other.words[wi];
+            if wi == sw {
+                w &= u64::MAX << (start & 63);
+            }
+            if wi == ew {
+                w &= u64::MAX >> (63 - ((end - 1) & 63));
+            }
+            n += w.count_ones() as usize;
+        }
+        n
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.words.len() * 8
+    }
+}
+
+/// A running partition's memory on the frame it runs on: one version per page, bumped by
+/// every write, and the dirty bitmap while a move is tracking writes.
+#[derive(Debug, Clone)]
+pub struct PageMemory {
+    pub versions: Vec<u32>,
+    /// Pages written since the last bitmap sync; `None` when no move is tracking.
+    pub dirty: Option<Bitmap>,
+}
+
+impl PageMemory {
+    pub fn new(pages: usize) -> PageMemory {
+        // Zeroed memory comes from calloc: untouched pages cost nothing until written.
+        PageMemory {
+            versions: vec![0; pages],
+            dirty: None,
+        }
+    }
+
+    pub fn pages(&self) -> usize {
+        self.versions.len()
+    }
+
+    /// Sum of all page versions: with versions starting at 0 and bumped by one per write, this
+    /// equals the number of writes the memory has absorbed, a cheap check that nothing was lost.
+    pub fn version_sum(&self) -> u64 {
+        self.versions.iter().map(|&v| v as u64).sum()
+    }
+}
+
+/// The version after a write. Skips `ABSENT`, which marks a page the target never received.
+#[inline(always)]
+pub fn bump(v: u32) -> u32 {
+    let n = v.wrapping_add(1);
+    if n == ABSENT { 0 } else { n }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitmap_counts_and_iterates() {
+        let mut b = Bitmap::new(200);
+        assert!(b.set(3));
+        assert!(!b.set(3));
+        b.set(64);
+        b.set(199);
+        assert_eq!(b.count(), 3);
+        assert_eq!(b.next_set(0), Some(3));
+        assert_eq!(b.next_set(4), Some(64));
+        assert_eq!(b.next_set(65), Some(199));
+        assert_eq!(b.next_set(200), None);
+        assert_eq!(b.count_range(0, 64), 1);
+        assert_eq!(b.count_range(3, 65), 2);
+        assert_eq!(b.count_range(4, 199), 1);
+        assert_eq!(b.count_range(0, 200), 3);
+        assert!(b.clear(64));
+        assert!(!b.clear(64));
+        assert_eq!(b.count(), 2);
+        let t = b.take();
+        assert_eq!((t.count(), b.count()), (2, 0));
+    }
+
+    #[test]
+    fn full_bitmap_has_exactly_len_bits() {
+        let b = Bitmap::full(130);
+        assert_eq!(b.count(), 130);
+        assert_eq!(b.count_range(0, 1000), 130);
+        assert_eq!(b.next_set(129), Some(129));
+        assert_eq!(b.next_set(130), None);
+    }
+
+    #[test]
+    fn union_counts_each_page_once() {
+        let mut a = Bitmap::new(300);
+        let mut b = Bitmap::new(300);
+        a.set(5);
+        a.set(100);
+        b.set(100);
+        b.set(250);
+        assert_eq!(a.count_union_range(&b, 0, 300), 3);
+        assert_eq!(a.count_union_range(&b, 6, 251), 2);
+    }
+
+    #[test]
+    fn bump_never_yields_absent() {
+        assert_eq!(bump(ABSENT - 1), 0);
+        assert_eq!(bump(5), 6);
+    }
+}

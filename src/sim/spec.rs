@@ -1,0 +1,73 @@
+//! Plain descriptions of frames, partitions and the link, as a scenario file gives them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Processor, Workload};
+
+/// A managed system (a "frame").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemSpec {
+    pub name: String,
+    pub processor: Processor,
+    pub cpus: f64,
+    pub memory_gib: f64,
+    #[serde(default)]
+    pub vlans: Vec<u32>,
+    #[serde(default)]
+    pub sans: Vec<String>,
+    /// Mover service partitions (VIOS) on this frame.
+    #[serde(default = "one")]
+    pub msps: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PartitionState {
+    #[default]
+    Running,
+    NotActivated,
+}
+
+/// A logical partition (LPAR) as configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionSpec {
+    pub name: String,
+    /// The frame it starts on.
+    pub system: String,
+    pub memory_gib: f64,
+    pub cpus: f64,
+    /// Processor compatibility mode.
+    pub compat: Processor,
+    #[serde(default)]
+    pub state: PartitionState,
+    #[serde(default)]
+    pub dedicated_io: bool,
+    #[serde(default)]
+    pub vlans: Vec<u32>,
+    #[serde(default)]
+    pub sans: Vec<String>,
+    #[serde(default)]
+    pub users: u32,
+    #[serde(default)]
+    pub workload: Workload,
+}
+
+/// The Ethernet path between the two frames' mover service partitions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    pub bandwidth_gbps: f64,
+    #[serde(default)]
+    pub latency_ms: f64,
+    #[serde(default = "full_efficiency")]
+    pub payload_efficiency: f64,
+}
+
+fn full_efficiency() -> f64 {
+    1.0
+}

@@ -1,0 +1,90 @@
+//! Scenarios built in code for the engine tests.
+#![allow(dead_code)]
+
+use lpm::Scenario;
+use lpm::engine::{Action, FinalPhase, Policy, ScriptStep, Switchover};
+use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+
+pub fn system(name: &str, processor: Processor, memory_gib: f64) -> SystemSpec {
+    SystemSpec {
+        name: name.into(),
+        processor,
+        cpus: 64.0,
+        memory_gib,
+        vlans: vec![10, 20],
+        sans: vec!["prod".into()],
+        msps: 1,
+    }
+}
+
+pub fn partition(name: &str, system: &str, memory_gib: f64, workload: Workload) -> PartitionSpec {
+    PartitionSpec {
+        name: name.into(),
+        system: system.into(),
+        memory_gib,
+        cpus: 4.0,
+        compat: Processor::Power8,
+        state: PartitionState::Running,
+        dedicated_io: false,
+        vlans: vec![10],
+        sans: vec!["prod".into()],
+        users: 50,
+        workload,
+    }
+}
+
+/// Two frames, one partition per entry of `partitions` on frame-a.
+pub fn scenario(partitions: Vec<PartitionSpec>, link_gbps: f64, policy: Policy) -> Scenario {
+    Scenario {
+        name: "test".into(),
+        seed: 7,
+        page_size_kib: 4,
+        link: LinkSpec {
+            bandwidth_gbps: link_gbps,
+            latency_ms: 0.0,
+            payload_efficiency: 1.0,
+        },
+        systems: vec![
+            system("frame-a", Processor::Power8, 1024.0),
+            system("frame-b", Processor::Power9, 1024.0),
+        ],
+        partitions,
+        policy,
+        script: vec![],
+    }
+}
+
+pub fn migrate_at(at_s: f64, partition: &str, to: &str) -> ScriptStep {
+    ScriptStep {
+        at_s,
+        action: Action::Migrate {
+            partition: partition.into(),
+            to: to.into(),
+        },
+    }
+}
+
+/// The textbook case of issue 2: 262,144 pages of 4 KiB, 30,000 pages/s, 6,000 writes/s.
+pub fn textbook() -> Scenario {
+    let writes_mib_s = 6_000.0 * 4.0 / 1024.0;
+    let gib = 262_144.0 * 4.0 / 1024.0 / 1024.0;
+    let gbps = 30_000.0 * 4096.0 * 8.0 / 1e9;
+    let policy = Policy {
+        switchover: Switchover::DowntimeLimit { ms: 300.0 },
+        final_phase: FinalPhase::StopAndCopy,
+        suspend_overhead_ms: 0.0,
+        ..Policy::default()
+    };
+    let mut s = scenario(
+        vec![partition(
+            "vm",
+            "frame-a",
+            gib,
+            Workload::Uniform { writes_mib_s },
+        )],
+        gbps,
+        policy,
+    );
+    s.script = vec![migrate_at(0.0, "vm", "frame-b")];
+    s
+}
