@@ -258,3 +258,21 @@ fn verification_catches_a_stale_page_and_a_write_without_fetch() {
     after[3] = 1;
     assert!(!verify(&source, &after, &written, 1));
 }
+
+#[test]
+fn a_moving_partition_costs_at_most_ten_bytes_per_page() {
+    let mut s = estate(FinalPhase::ResumeThenPull);
+    s.script = vec![migrate_at(0.0, "db01", "frame-b")];
+    let mut e = Engine::new(&s).unwrap();
+    e.run_until(1.0);
+    let p = &e.partitions[0];
+    let m = e.move_of(0).expect("moving");
+    assert_eq!(m.phase, Phase::PreCopy);
+    let per_page =
+        (p.memory.as_ref().unwrap().state_bytes() + m.state_bytes()) as f64 / p.pages as f64;
+    assert!(per_page <= 10.0, "{per_page} bytes per page");
+    assert!(
+        per_page >= 8.0,
+        "source and target versions are both held: {per_page}"
+    );
+}

@@ -125,7 +125,7 @@ fn several_failures_are_reported_at_once_and_nothing_moves() {
     s.partitions[0].dedicated_io = true;
     s.partitions[0].compat = Processor::Power6;
     s.partitions[0].vlans = vec![10, 99];
-    s.partitions[0].memory_gib = 2000.0;
+    s.systems[1].memory_gib = 0.5;
     s.systems[1].processor = Processor::Power9;
     let mut e = Engine::new(&s).unwrap();
     let err = e
@@ -139,7 +139,7 @@ fn several_failures_are_reported_at_once_and_nothing_moves() {
         panic!("{events:?}")
     };
     assert_eq!(errors.len(), 4, "{errors:?}");
-    for needle in ["dedicated I/O", "POWER6 mode", "2000 GiB", "VLAN 99"] {
+    for needle in ["dedicated I/O", "POWER6 mode", "only 0.5 GiB", "VLAN 99"] {
         assert!(err.contains(needle), "{needle} in {err}");
     }
     assert!(e.moves.is_empty());

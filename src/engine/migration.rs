@@ -238,6 +238,14 @@ impl Move {
         sent
     }
 
+    /// Bytes of per-page state this move holds (target image and its bitmaps).
+    pub fn state_bytes(&self) -> usize {
+        self.target.len() * 4
+            + self.send.memory_bytes()
+            + self.written.memory_bytes()
+            + self.received.len() * 4
+    }
+
     /// Records a sample when its interval is over; halves the resolution past 1,200 samples so
     /// that a long move keeps its whole history in bounded memory.
     pub fn sample(&mut self, now: u64) {

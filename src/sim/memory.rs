@@ -184,6 +184,12 @@ impl Bitmap {
 /// write also misses the TLB, which costs more than the cache miss itself. Transparent huge
 /// pages (Linux, "madvise" mode is the common default) remove most of those walks.
 pub fn page_array(pages: usize, value: u32) -> Vec<u32> {
+    if value == 0 {
+        // Zeroed memory comes from calloc: untouched pages cost nothing until written.
+        let mut v = vec![0u32; pages];
+        advise_huge_pages(v.as_mut_ptr() as *mut u8, pages * 4);
+        return v;
+    }
     let mut v: Vec<u32> = Vec::with_capacity(pages);
     advise_huge_pages(v.as_mut_ptr() as *mut u8, pages * 4);
     v.resize(pages, value);
@@ -231,6 +237,11 @@ impl PageMemory {
 
     pub fn pages(&self) -> usize {
         self.versions.len()
+    }
+
+    /// Bytes of per-page state (versions and dirty bitmap).
+    pub fn state_bytes(&self) -> usize {
+        self.versions.len() * 4 + self.dirty.as_ref().map_or(0, |d| d.memory_bytes())
     }
 
     /// Sum of all page versions: with versions starting at 0 and bumped by one per write, this
