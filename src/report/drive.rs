@@ -11,19 +11,28 @@ use crate::engine::{Engine, Event, Phase};
 pub const SLICE_S: f64 = 0.5;
 
 /// Runs until nothing is left to happen or simulated time `until` (seconds), calling `events`
-/// with each slice's events and `progress` after each slice. Returns the simulated end time.
+/// with each slice's events and `progress` after each slice. Returns the simulated end time:
+/// the last event's when the run settled (so that it does not depend on the slice size),
+/// otherwise `until`.
 pub fn run(
     engine: &mut Engine,
     until: Option<f64>,
     mut events: impl FnMut(&[Event]) -> std::io::Result<()>,
     mut progress: impl FnMut(&Engine),
 ) -> std::io::Result<f64> {
+    let mut last_t = 0.0f64;
     // Actions due at time 0 have not run yet: `is_settled` is false until they have.
     loop {
         let pending = engine.drain_events();
+        if let Some(e) = pending.last() {
+            last_t = e.t;
+        }
         events(&pending)?;
         let now = engine.now();
-        if engine.is_settled() || until.is_some_and(|u| now >= u - 1e-12) {
+        if engine.is_settled() {
+            return Ok(last_t);
+        }
+        if until.is_some_and(|u| now >= u - 1e-12) {
             break;
         }
         let mut next = now + SLICE_S;

@@ -1,14 +1,15 @@
 //! `lpm check`: every scripted move validated as `migrlpar -o v` would, in script order,
 //! without running the simulation.
 //!
-//! Each move is validated against the world the earlier steps leave behind: a valid move is
-//! taken to reserve its target at once and to end when the analytic model predicts, a stop to
-//! cancel a move the model still expects in flight, `RemoveDedicatedIo` to remove the adapters.
-//! This is a plan check: `lpm run` has the final word (moves sharing the link take longer
-//! than predicted).
+//! Each move is validated against the world the earlier steps leave behind: a valid move
+//! holds its partition's resources on both frames (as the engine's target shell does) until
+//! the analytic model expects it to end, and on the target only from then on; a stop cancels
+//! a move the model still expects in flight; `RemoveDedicatedIo` removes the adapters. This
+//! is a plan check: `lpm run` has the final word (moves sharing the link take longer than
+//! predicted).
 
 use crate::Scenario;
-use crate::engine::{Action, Engine, INACTIVE_MOVE_S, Validation};
+use crate::engine::{Action, Engine, INACTIVE_MOVE_S, Partition, Validation};
 use crate::scenario::action_name;
 use crate::sim::PartitionState;
 
@@ -30,6 +31,12 @@ impl MoveCheck {
     pub fn ok(&self) -> bool {
         self.errors.is_empty()
     }
+
+    /// An evacuation moves every partition that validates, by definition: one it refuses is
+    /// reported, but it does not make the plan invalid (a frame left non-empty is a note).
+    pub fn required(&self) -> bool {
+        self.action != "Evacuate"
+    }
 }
 
 /// What `check` found: the moves, and notes on other steps (a stop that comes too late...).
@@ -41,7 +48,7 @@ pub struct PlanCheck {
 
 impl PlanCheck {
     pub fn ok(&self) -> bool {
-        self.moves.iter().all(MoveCheck::ok)
+        self.moves.iter().all(|m| m.ok() || !m.required())
     }
 
     /// The report `lpm check` prints.
@@ -60,6 +67,16 @@ impl PlanCheck {
             );
             if m.ok() {
                 out.push_str(&format!("{head}: valid ({} checks passed)\n", m.checks));
+            } else if !m.required() {
+                out.push_str(&format!(
+                    "{head}: refused, stays on {} ({} of {} checks failed)\n",
+                    m.from,
+                    m.errors.len(),
+                    m.checks
+                ));
+                for e in &m.errors {
+                    out.push_str(&format!("             - {e}\n"));
+                }
             } else {
                 out.push_str(&format!(
                     "{head}: INVALID ({} of {} checks failed)\n",
@@ -74,22 +91,28 @@ impl PlanCheck {
         for n in &self.notes {
             out.push_str(&format!("note: {n}\n"));
         }
-        let bad = self.moves.iter().filter(|m| !m.ok()).count();
+        let bad = self.moves.iter().filter(|m| !m.ok() && m.required()).count();
+        let refused = self.moves.iter().filter(|m| !m.ok() && !m.required()).count();
         out.push_str(&format!(
-            "{} of {} moves valid\n",
-            self.moves.len() - bad,
-            self.moves.len()
+            "{} of {} moves valid{}\n",
+            self.moves.len() - bad - refused,
+            self.moves.len(),
+            if refused > 0 {
+                format!(", {refused} left behind by an evacuation")
+            } else {
+                String::new()
+            }
         ));
         out
     }
 }
 
-/// A move the plan has made: where from, and when the model expects it to end.
+/// A move the plan has made: where to, and when the model expects it to end.
 struct Planned {
     partition: usize,
-    from: usize,
     to: usize,
     ends_s: f64,
+    landed: bool,
 }
 
 /// Validates every scripted move of a scenario that passed its checks.
@@ -102,17 +125,19 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
         .collect();
     // Stable, as the engine orders them: same-time steps keep the file's order.
     steps.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut planned: Vec<Planned> = Vec::new();
+    let mut plan: Vec<Planned> = Vec::new();
+    let mut evacuated: Vec<usize> = Vec::new();
     let mut out = PlanCheck::default();
     for (at_s, action) in steps {
+        land(&mut world, &mut plan, at_s);
         match action {
             Action::Migrate { partition, to } | Action::Validate { partition, to } => {
                 let name = action_name(action);
                 match (world.find_partition(partition), world.find_system(to)) {
                     (Ok(pi), Ok(ti)) => {
-                        let c = validate(&world, &planned, pi, ti, at_s, name);
+                        let c = validate(&mut world, &plan, pi, ti, at_s, name);
                         if c.ok() && matches!(action, Action::Migrate { .. }) {
-                            plan_move(&mut world, &mut planned, pi, ti, at_s);
+                            plan_move(&world, &mut plan, pi, ti, at_s);
                         }
                         out.moves.push(c);
                     }
@@ -129,18 +154,18 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
             }
             Action::Evacuate { from, to } => {
                 let (Ok(fi), Ok(ti)) = (world.find_system(from), world.find_system(to)) else {
-                    out.notes.push(format!("{at_s} s: Evacuate names an unknown frame"));
                     continue;
                 };
+                evacuated.push(fi);
                 let residents: Vec<usize> = (0..world.partitions.len())
                     .filter(|&pi| {
-                        world.partitions[pi].system == fi && in_flight(&planned, pi, at_s).is_none()
+                        world.partitions[pi].system == fi && in_flight(&plan, pi).is_none()
                     })
                     .collect();
                 for pi in residents {
-                    let c = validate(&world, &planned, pi, ti, at_s, "Evacuate");
+                    let c = validate(&mut world, &plan, pi, ti, at_s, "Evacuate");
                     if c.ok() {
-                        plan_move(&mut world, &mut planned, pi, ti, at_s);
+                        plan_move(&world, &mut plan, pi, ti, at_s);
                     }
                     out.moves.push(c);
                 }
@@ -149,21 +174,18 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                 let Ok(pi) = world.find_partition(partition) else {
                     continue;
                 };
-                match in_flight(&planned, pi, at_s) {
+                match in_flight(&plan, pi) {
+                    // The move is taken back: the partition stays on its source.
                     Some(k) => {
-                        // The move is taken back: the partition stays on its source.
-                        let p = planned.remove(k);
-                        world.partitions[pi].system = p.from;
+                        plan.remove(k);
                     }
-                    None => out.notes.push(match last_move(&planned, pi) {
+                    None => out.notes.push(match plan.iter().rev().find(|p| p.partition == pi) {
                         Some(p) => format!(
                             "{at_s} s: Stop {partition}: its move to {} is expected to have \
                              completed at about {:.1} s; the stop will be refused",
                             world.systems[p.to].name, p.ends_s
                         ),
-                        None => format!(
-                            "{at_s} s: Stop {partition}: no move of it is planned before then"
-                        ),
+                        None => format!("{at_s} s: Stop {partition}: no move of it is planned"),
                     }),
                 }
             }
@@ -190,36 +212,74 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
             Action::SetAutoConverge { .. } => {}
         }
     }
+    land(&mut world, &mut plan, f64::INFINITY);
+    evacuated.dedup();
+    for fi in evacuated {
+        let left: Vec<&str> = world
+            .partitions
+            .iter()
+            .filter(|p| p.system == fi)
+            .map(|p| p.spec.name.as_str())
+            .collect();
+        if !left.is_empty() {
+            out.notes.push(format!(
+                "{} is evacuated but still holds {} at the end of the script",
+                world.systems[fi].name,
+                left.join(", ")
+            ));
+        }
+    }
     Ok(out)
 }
 
-/// The engine's validation of `pi` to `ti`, plus "not moving" as the plan sees it: the engine's
-/// own check looks at live moves, and the plan has none.
+/// Moves the model expects to have ended by `at_s` now hold their partition on the target only.
+fn land(world: &mut Engine, plan: &mut [Planned], at_s: f64) {
+    for p in plan.iter_mut().filter(|p| !p.landed && p.ends_s <= at_s) {
+        world.partitions[p.partition].system = p.to;
+        p.landed = true;
+    }
+}
+
+/// The engine's validation of `pi` to `ti` with the plan's moves in flight, plus "not moving"
+/// as the plan sees it: the engine's own check looks at live moves, and the plan has none.
 fn validate(
-    world: &Engine,
-    planned: &[Planned],
+    world: &mut Engine,
+    plan: &[Planned],
     pi: usize,
     ti: usize,
     at_s: f64,
     action: &'static str,
 ) -> MoveCheck {
-    let moving = in_flight(planned, pi, at_s).map(|k| &planned[k]);
-    let v: Validation = match moving {
-        // Still on its source while it moves: validate from there.
-        Some(p) => {
-            let mut w = world.clone();
-            w.partitions[pi].system = p.from;
-            w.validate_index(pi, ti)
-        }
-        None => world.validate_index(pi, ti),
-    };
+    // A move in flight holds its partition on both frames: add a stand-in for each target
+    // shell (without a memory image: validation never reads one), validate, remove them.
+    let real = world.partitions.len();
+    for p in plan.iter().filter(|p| !p.landed) {
+        let q = &world.partitions[p.partition];
+        let mut spec = q.spec.clone();
+        spec.name = format!("{} (arriving)", spec.name);
+        world.partitions.push(Partition {
+            spec,
+            system: p.to,
+            pages: q.pages,
+            memory: None,
+            writer: q.writer.clone(),
+            cpu_throttle_pct: 0.0,
+            bandwidth_cap_mib_s: None,
+            stall_ns: 0.0,
+            writes: 0,
+            users_connected: 0,
+            active_move: None,
+        });
+    }
+    let v: Validation = world.validate_index(pi, ti);
+    world.partitions.truncate(real);
     let mut errors = v.errors();
-    if let Some(p) = moving {
+    if let Some(k) = in_flight(plan, pi) {
         errors.insert(
             0,
             format!(
-                "{} is still moving to {} (expected to complete at about {:.1} s)",
-                world.partitions[pi].spec.name, world.systems[p.to].name, p.ends_s
+                "{} is already moving to {} (expected to complete at about {:.1} s)",
+                world.partitions[pi].spec.name, world.systems[plan[k].to].name, plan[k].ends_s
             ),
         );
     }
@@ -234,30 +294,21 @@ fn validate(
     }
 }
 
-fn in_flight(planned: &[Planned], pi: usize, at_s: f64) -> Option<usize> {
-    planned
-        .iter()
-        .rposition(|p| p.partition == pi && p.ends_s > at_s)
+fn in_flight(plan: &[Planned], pi: usize) -> Option<usize> {
+    plan.iter().rposition(|p| p.partition == pi && !p.landed)
 }
 
-fn last_move(planned: &[Planned], pi: usize) -> Option<&Planned> {
-    planned.iter().rev().find(|p| p.partition == pi)
-}
-
-/// Takes a valid move as made: the target holds the partition from now on (as the engine's
-/// shell reservation does) until the model's predicted end, and for good after it.
-fn plan_move(world: &mut Engine, planned: &mut Vec<Planned>, pi: usize, ti: usize, at_s: f64) {
+/// Takes a valid move as made, ending when the analytic model expects.
+fn plan_move(world: &Engine, plan: &mut Vec<Planned>, pi: usize, ti: usize, at_s: f64) {
     let duration_s = if world.partitions[pi].spec.state == PartitionState::NotActivated {
         INACTIVE_MOVE_S
     } else {
         world.predict_move(pi).total_s
     };
-    planned.push(Planned {
+    plan.push(Planned {
         partition: pi,
-        from: world.partitions[pi].system,
         to: ti,
         ends_s: at_s + duration_s.max(0.0),
+        landed: false,
     });
-    world.partitions[pi].system = ti;
 }
-
