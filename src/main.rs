@@ -165,7 +165,12 @@ fn check(path: &Path) -> Result<ExitCode, Failure> {
     })
 }
 
-fn run(path: &Path, json: bool, until: Option<f64>, seed: Option<u64>) -> Result<ExitCode, Failure> {
+fn run(
+    path: &Path,
+    json: bool,
+    until: Option<f64>,
+    seed: Option<u64>,
+) -> Result<ExitCode, Failure> {
     let mut scenario = load(path)?;
     if let Some(seed) = seed {
         scenario.seed = seed;
@@ -175,7 +180,9 @@ fn run(path: &Path, json: bool, until: Option<f64>, seed: Option<u64>) -> Result
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut tally = Tally::default();
-    let mut bar = std::io::stderr().is_terminal().then(|| Progress::new(until));
+    let mut bar = std::io::stderr()
+        .is_terminal()
+        .then(|| Progress::new(until));
     if !json {
         let _ = writeln!(out, "{} ({})", scenario.name, path.display());
     }

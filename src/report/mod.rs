@@ -79,7 +79,11 @@ impl<'a> Summary<'a> {
 pub fn json_line(e: &Event) -> String {
     serde_json::to_string(e).unwrap_or_else(|err| {
         // Events hold only strings, numbers and lists; a failure here is a bug worth seeing.
-        format!("{{\"t\":{},\"event\":\"error\",\"reason\":{:?}}}", e.t, err.to_string())
+        format!(
+            "{{\"t\":{},\"event\":\"error\",\"reason\":{:?}}}",
+            e.t,
+            err.to_string()
+        )
     })
 }
 
@@ -90,9 +94,8 @@ pub fn summary_json(s: &Summary) -> String {
 /// One event as a line for a person, or `None` for events a reader does not need
 /// (every round and phase change is shown).
 pub fn text_line(e: &Event) -> Option<String> {
-    let line = |partition: &str, what: String| {
-        Some(format!("{:>9.3} s  {:<10} {what}", e.t, partition))
-    };
+    let line =
+        |partition: &str, what: String| Some(format!("{:>9.3} s  {:<10} {what}", e.t, partition));
     match &e.kind {
         EventKind::ValidationPassed {
             partition,
@@ -185,7 +188,9 @@ pub fn text_line(e: &Event) -> Option<String> {
                 "migration completed on {} in {:.1} s: {}",
                 c.to,
                 c.total_s,
-                if c.verified {
+                if c.inactive {
+                    "profile moved"
+                } else if c.verified {
                     "memory verified"
                 } else {
                     "MEMORY DID NOT VERIFY"
@@ -229,9 +234,7 @@ pub fn text_line(e: &Event) -> Option<String> {
             from,
             format!("evacuation to {to}: {moving} moving, {refused} refused"),
         ),
-        EventKind::ActionRefused { action, reason } => {
-            line(action, format!("refused: {reason}"))
-        }
+        EventKind::ActionRefused { action, reason } => line(action, format!("refused: {reason}")),
     }
 }
 

@@ -91,8 +91,16 @@ impl PlanCheck {
         for n in &self.notes {
             out.push_str(&format!("note: {n}\n"));
         }
-        let bad = self.moves.iter().filter(|m| !m.ok() && m.required()).count();
-        let refused = self.moves.iter().filter(|m| !m.ok() && !m.required()).count();
+        let bad = self
+            .moves
+            .iter()
+            .filter(|m| !m.ok() && m.required())
+            .count();
+        let refused = self
+            .moves
+            .iter()
+            .filter(|m| !m.ok() && !m.required())
+            .count();
         out.push_str(&format!(
             "{} of {} moves valid{}\n",
             self.moves.len() - bad - refused,
@@ -179,14 +187,16 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                     Some(k) => {
                         plan.remove(k);
                     }
-                    None => out.notes.push(match plan.iter().rev().find(|p| p.partition == pi) {
-                        Some(p) => format!(
-                            "{at_s} s: Stop {partition}: its move to {} is expected to have \
+                    None => out
+                        .notes
+                        .push(match plan.iter().rev().find(|p| p.partition == pi) {
+                            Some(p) => format!(
+                                "{at_s} s: Stop {partition}: its move to {} is expected to have \
                              completed at about {:.1} s; the stop will be refused",
-                            world.systems[p.to].name, p.ends_s
-                        ),
-                        None => format!("{at_s} s: Stop {partition}: no move of it is planned"),
-                    }),
+                                world.systems[p.to].name, p.ends_s
+                            ),
+                            None => format!("{at_s} s: Stop {partition}: no move of it is planned"),
+                        }),
                 }
             }
             Action::RemoveDedicatedIo { partition } => {

@@ -140,7 +140,10 @@ impl Locator {
     fn line_col(&self, pos: usize) -> (usize, usize) {
         let before = &self.text[..pos];
         let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
         // Columns count characters, as ron's do.
         let col = String::from_utf8_lossy(&self.text[line_start..pos])
             .chars()

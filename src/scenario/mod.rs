@@ -156,10 +156,7 @@ impl Scenario {
         if !PAGE_SIZES_KIB.contains(&self.page_size_kib) {
             out.push(Problem::new(
                 top("page_size_kib"),
-                format!(
-                    "page_size_kib must be 4 or 64, not {}",
-                    self.page_size_kib
-                ),
+                format!("page_size_kib must be 4 or 64, not {}", self.page_size_kib),
             ));
         }
         self.link_problems(&mut out);
@@ -297,10 +294,7 @@ impl Scenario {
             if seen.insert((&p.system, &p.name), i).is_some() {
                 out.push(Problem::new(
                     at(Some("name")),
-                    format!(
-                        "partition {:?} is defined twice on {}",
-                        p.name, p.system
-                    ),
+                    format!("partition {:?} is defined twice on {}", p.name, p.system),
                 ));
             }
             let system = self.systems.iter().find(|s| s.name == p.system);
@@ -337,10 +331,7 @@ impl Scenario {
             if !cpus_ok {
                 out.push(Problem::new(
                     at(Some("cpus")),
-                    format!(
-                        "partition {}: cpus must be above 0, not {}",
-                        p.name, p.cpus
-                    ),
+                    format!("partition {}: cpus must be above 0, not {}", p.name, p.cpus),
                 ));
             }
             for m in p.workload.problems() {

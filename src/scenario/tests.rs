@@ -69,40 +69,68 @@ fn duplicates_on_one_frame_are_refused_with_their_line() {
 fn every_problem_is_reported_at_once() {
     let bad = SMALL
         .replace("bandwidth_gbps: 10", "bandwidth_gbps: -1")
-        .replace("system: \"frame-b\", memory_gib: 1", "system: \"frame-x\", memory_gib: 1")
-        .replace("memory_gib: 1, cpus: 1, compat: Power8),\n        (name", "memory_gib: 100, cpus: 1, compat: Power8),\n        (name")
+        .replace(
+            "system: \"frame-b\", memory_gib: 1",
+            "system: \"frame-x\", memory_gib: 1",
+        )
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name",
+            "memory_gib: 100, cpus: 1, compat: Power8),\n        (name",
+        )
         .replace("(at_s: 0,", "(at_s: -5,");
     let m = messages(&bad);
     assert_eq!(m.len(), 4, "{m:#?}");
     assert!(m[0].starts_with("t.ron:4:12: link.bandwidth_gbps must be above 0"));
     // The unknown system is found at its field, not in the comment on line 1.
     assert!(m[1].starts_with("t.ron:10:"), "{}", m[1]);
-    assert!(m[1].contains("more than its frame frame-a has (64 GiB)"), "{}", m[1]);
-    assert!(m[2].starts_with("t.ron:11:23: partition lp1: unknown system \"frame-x\""), "{}", m[2]);
-    assert!(m[3].starts_with("t.ron:14:10: script step 1 (Migrate): at_s must be 0 or more"), "{}", m[3]);
+    assert!(
+        m[1].contains("more than its frame frame-a has (64 GiB)"),
+        "{}",
+        m[1]
+    );
+    assert!(
+        m[2].starts_with("t.ron:11:23: partition lp1: unknown system \"frame-x\""),
+        "{}",
+        m[2]
+    );
+    assert!(
+        m[3].starts_with("t.ron:14:10: script step 1 (Migrate): at_s must be 0 or more"),
+        "{}",
+        m[3]
+    );
 }
 
 #[test]
 fn syntax_errors_carry_line_and_column() {
-    let m = messages(&SMALL.replace("cpus: 16, memory_gib: 64),\n        (name: \"frame-b\"", "cpus: \"many\", memory_gib: 64),\n        (name: \"frame-b\""));
+    let m = messages(&SMALL.replace(
+        "cpus: 16, memory_gib: 64),\n        (name: \"frame-b\"",
+        "cpus: \"many\", memory_gib: 64),\n        (name: \"frame-b\"",
+    ));
     assert_eq!(m.len(), 1);
     assert!(m[0].starts_with("t.ron:6:"), "{m:?}");
 }
 
 #[test]
 fn memory_this_machine_lacks_is_refused_with_the_need() {
-    let big = SMALL.replace(
-        "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 64)",
-        "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 4096)",
-    )
-    .replace("memory_gib: 1, cpus: 1, compat: Power8),\n        (name", "memory_gib: 2048, cpus: 1, compat: Power8),\n        (name");
+    let big = SMALL
+        .replace(
+            "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 64)",
+            "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 4096)",
+        )
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name",
+            "memory_gib: 2048, cpus: 1, compat: Power8),\n        (name",
+        );
     let s = Scenario::parse(&big, "t.ron").unwrap();
     // 2 TiB at 4 KiB pages plus 1 GiB: 537,133,056 pages at 8.375 bytes.
     assert!((s.simulation_bytes() - 537_133_056.0 * 8.375).abs() < 1.0);
     let err = Scenario::load_str(&big, "t.ron", Some(2 << 30)).unwrap_err();
     assert_eq!(err.messages.len(), 1, "{err}");
     assert!(err.messages[0].contains("needs 4.2 GiB"), "{err}");
-    assert!(err.messages[0].contains("only 2.0 GiB is available"), "{err}");
+    assert!(
+        err.messages[0].contains("only 2.0 GiB is available"),
+        "{err}"
+    );
     assert!(Scenario::load_str(&big, "t.ron", Some(8 << 30)).is_ok());
 }
 
