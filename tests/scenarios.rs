@@ -302,3 +302,15 @@ fn the_json_stream_is_the_same_whatever_the_run_length() {
     });
     assert_eq!(kinds["round_completed"], 2);
 }
+
+#[test]
+fn the_readme_example_is_a_valid_scenario() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```ron\n").expect("an example") + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let s = Scenario::load_str(&readme[start..end], "README.md", None)
+        .unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(s.seed, 42);
+    assert_eq!(s.script.len(), 5);
+}
