@@ -277,6 +277,7 @@ fn validate(
             bandwidth_cap_mib_s: None,
             stall_ns: 0.0,
             writes: 0,
+            page_writes: 0,
             users_connected: 0,
             active_move: None,
         });
