@@ -101,6 +101,10 @@ impl PlanCheck {
             .iter()
             .filter(|m| !m.ok() && !m.required())
             .count();
+        if self.moves.is_empty() {
+            out.push_str("no scripted moves to validate\n");
+            return out;
+        }
         out.push_str(&format!(
             "{} of {} moves valid{}\n",
             self.moves.len() - bad - refused,
