@@ -827,6 +827,7 @@ impl Engine {
 
     fn step(&mut self) {
         let t0 = self.now_ns;
+        let first_event = self.events.len();
         while let Some((at, action)) = self.script.get(self.next_step) {
             if *at > t0 {
                 break;
@@ -853,6 +854,9 @@ impl Engine {
         if !self.queue.is_empty() {
             self.start_queued();
         }
+        // Moves are stepped one after another, but their events fall at fractional instants
+        // inside the step: put them in time order (stable, so causes stay before effects).
+        self.events[first_event..].sort_by(|a, b| a.t.total_cmp(&b.t));
     }
 
     /// The link's payload rate a move may use, pages/s (its cap, or the whole link).

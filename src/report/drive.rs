@@ -23,12 +23,7 @@ pub fn run(
     let mut last_t = 0.0f64;
     // Actions due at time 0 have not run yet: `is_settled` is false until they have.
     loop {
-        let mut pending = engine.drain_events();
-        // Within one 1 ms step the engine reports move after move, each at its exact instant,
-        // so two moves' events can come out of time order (47.4389 s before 47.4383 s).
-        // A stable sort puts them in time order; it cannot depend on the slice size, since
-        // slices end on step boundaries and events are only ever disordered within a step.
-        pending.sort_by(|a, b| a.t.total_cmp(&b.t));
+        let pending = engine.drain_events();
         if let Some(e) = pending.last() {
             last_t = e.t;
         }
