@@ -93,7 +93,8 @@ pub struct Move {
     pub post_resume_writes: u64,
     /// Pages received at least once, per map cell.
     pub received: Vec<u32>,
-    pub cell_pages: usize,
+    /// log2 of the pages per map cell: a shift, not a division, on the send path.
+    pub cell_shift: u32,
     /// Link share this step, pages/s.
     pub share_pages_s: f64,
     pub carry: f64,
@@ -152,7 +153,7 @@ impl Move {
             written: Bitmap::default(),
             post_resume_writes: 0,
             received: Vec::new(),
-            cell_pages: 1,
+            cell_shift: 0,
             share_pages_s: 0.0,
             carry: 0.0,
             pages_sent: 0,
@@ -190,17 +191,29 @@ impl Move {
     pub fn allocate_target(&mut self, pages: usize) {
         self.target = crate::sim::memory::page_array(pages, crate::sim::memory::ABSENT);
         self.written = Bitmap::new(pages);
-        self.cell_pages = pages.div_ceil(MAP_CELLS).max(1);
-        self.received = vec![0; pages.div_ceil(self.cell_pages)];
+        self.cell_shift = pages
+            .div_ceil(MAP_CELLS)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros();
+        self.received = vec![0; pages.div_ceil(self.cell_pages())];
+    }
+
+    /// Pages per memory-map cell.
+    pub fn cell_pages(&self) -> usize {
+        1 << self.cell_shift
     }
 
     /// Copies page `p` from `source` to the target.
     #[inline(always)]
     pub fn copy_page(&mut self, source: &[u32], p: usize) {
-        if self.target[p] == crate::sim::memory::ABSENT {
-            self.received[p / self.cell_pages] += 1;
-        }
-        self.target[p] = source[p];
+        copy_into(
+            &mut self.target,
+            &mut self.received,
+            self.cell_shift,
+            source,
+            p,
+        );
     }
 
     /// Applies writes made on the target after resume, fetching any page still on the source
@@ -225,26 +238,31 @@ impl Move {
 
     /// Sends up to `n` pages of the send set, in page order; returns how many it sent.
     pub fn send_pages(&mut self, source: &[u32], n: u64) -> u64 {
+        let Move {
+            send,
+            target,
+            received,
+            cell_shift,
+            cursor,
+            ..
+        } = self;
         let mut sent = 0;
         while sent < n {
             // Pages behind the cursor are only ever cleared while it sweeps; should one be set
             // there all the same, wrap once rather than leave a move that can never finish.
-            let found = self
-                .send
-                .next_set(self.cursor)
-                .or_else(|| self.send.next_set(0));
-            let Some(p) = found else { break };
-            // The rest of this word's pages in one go.
-            let end = (((p >> 6) + 1) << 6).min(self.send.len());
-            let mut q = p;
-            while q < end && sent < n {
-                if self.send.clear(q) {
-                    self.copy_page(source, q);
-                    sent += 1;
-                }
-                q += 1;
+            let from = if send.next_set(*cursor).is_some() {
+                *cursor
+            } else {
+                0
+            };
+            let (taken, next) = send.drain_from(from, (n - sent) as usize, |p| {
+                copy_into(target, received, *cell_shift, source, p)
+            });
+            if taken == 0 {
+                break;
             }
-            self.cursor = q;
+            sent += taken as u64;
+            *cursor = next;
         }
         sent
     }
@@ -300,4 +318,13 @@ impl Move {
         }
         out
     }
+}
+
+/// Page `p` of `source` into `target`, counting a first arrival in its map cell.
+#[inline(always)]
+fn copy_into(target: &mut [u32], received: &mut [u32], cell_shift: u32, source: &[u32], p: usize) {
+    if target[p] == crate::sim::memory::ABSENT {
+        received[p >> cell_shift] += 1;
+    }
+    target[p] = source[p];
 }

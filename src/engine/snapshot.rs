@@ -423,7 +423,7 @@ impl Engine {
         (0..cells)
             .map(|k| {
                 let (f0, f1) = (k * fine / cells, (k + 1) * fine / cells);
-                let (a, b) = (f0 * m.cell_pages, (f1 * m.cell_pages).min(pages));
+                let (a, b) = (f0 * m.cell_pages(), (f1 * m.cell_pages()).min(pages));
                 let n = (b - a) as u32;
                 if done || m.phase == Phase::Stopped || m.received.is_empty() {
                     let clean = if done { n } else { 0 };

@@ -105,6 +105,45 @@ impl Bitmap {
         std::mem::swap(self, into);
     }
 
+    /// Clears up to `max` set bits at or after `from`, in order, calling `f` on each; returns
+    /// how many it cleared and the position just after the last one (or the end). Works a word
+    /// at a time: the send loop of every round goes through here.
+    pub fn drain_from(
+        &mut self,
+        from: usize,
+        max: usize,
+        mut f: impl FnMut(usize),
+    ) -> (usize, usize) {
+        let mut wi = from >> 6;
+        if wi >= self.words.len() || max == 0 {
+            return (0, from);
+        }
+        let mut taken = 0;
+        let mut cursor = from;
+        let mut mask = u64::MAX << (from & 63);
+        while wi < self.words.len() {
+            let mut w = self.words[wi] & mask;
+            let mut cleared = 0u64;
+            while w != 0 && taken < max {
+                let b = w.trailing_zeros() as usize;
+                f((wi << 6) + b);
+                cleared |= 1u64 << b;
+                w &= w - 1;
+                taken += 1;
+                cursor = (wi << 6) + b + 1;
+            }
+            self.words[wi] &= !cleared;
+            if taken >= max {
+                break;
+            }
+            wi += 1;
+            cursor = wi << 6;
+            mask = u64::MAX;
+        }
+        self.ones -= taken;
+        (taken, cursor.min(self.len))
+    }
+
     /// The first set bit at or after `from`, if any.
     pub fn next_set(&self, from: usize) -> Option<usize> {
         if from >= self.len {
@@ -302,6 +341,22 @@ mod tests {
         assert_eq!(b.count(), b.recount());
         assert_eq!(a.count(), n - cleared);
         assert_eq!(b.count(), cleared);
+    }
+
+    #[test]
+    fn drain_takes_bits_in_order_up_to_a_limit() {
+        let mut b = Bitmap::new(300);
+        for i in [3, 64, 65, 130, 299] {
+            b.set(i);
+        }
+        let mut got = Vec::new();
+        assert_eq!(b.drain_from(4, 2, |p| got.push(p)), (2, 66));
+        assert_eq!(got, vec![64, 65]);
+        assert_eq!(b.drain_from(66, 10, |p| got.push(p)), (2, 300));
+        assert_eq!(got, vec![64, 65, 130, 299]);
+        assert_eq!((b.count(), b.recount()), (1, 1));
+        assert_eq!(b.drain_from(0, 10, |_| {}), (1, 300));
+        assert_eq!(b.count(), 0);
     }
 
     #[test]

@@ -195,9 +195,7 @@ impl WorkloadGen {
         match *leaf {
             Workload::Idle | Workload::Phased { .. } => {}
             Workload::Uniform { .. } => {
-                for _ in 0..n {
-                    write(rng.below(pages as u64) as usize);
-                }
+                batched(n, || rng.below(pages as u64) as usize, write);
             }
             Workload::Hotspot {
                 hot_percent,
@@ -207,14 +205,14 @@ impl WorkloadGen {
                 let hot = region_pages(pages, hot_percent);
                 let start = hot_region_start(pages, hot);
                 let threshold = probability_threshold(hot_share);
-                for _ in 0..n {
-                    let page = if rng.chance(threshold) {
+                let pick = || {
+                    if rng.chance(threshold) {
                         start + rng.below(hot as u64) as usize
                     } else {
                         rng.below(pages as u64) as usize
-                    };
-                    write(page);
-                }
+                    }
+                };
+                batched(n, pick, write);
             }
             Workload::Sequential { region_percent, .. } => {
                 let region = region_pages(pages, region_percent);
@@ -227,6 +225,25 @@ impl WorkloadGen {
                 }
             }
         }
+    }
+}
+
+/// Draws pages in batches, then writes them: with the drawing out of the way, the write loop
+/// is short enough for the processor to have many of its cache misses in flight at once.
+#[inline(always)]
+fn batched(n: u64, mut pick: impl FnMut() -> usize, mut write: impl FnMut(usize)) {
+    const BATCH: usize = 64;
+    let mut buf = [0usize; BATCH];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(BATCH as u64) as usize;
+        for slot in &mut buf[..k] {
+            *slot = pick();
+        }
+        for &p in &buf[..k] {
+            write(p);
+        }
+        left -= k as u64;
     }
 }
 
