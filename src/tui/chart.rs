@@ -96,7 +96,7 @@ fn draw_rates(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
 fn nice_ceiling(v: f64) -> f64 {
     let v = v.max(1.0);
     let p = 10f64.powf(v.log10().floor());
-    for k in [1.0, 2.0, 2.5, 5.0, 10.0] {
+    for k in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if k * p >= v {
             return k * p;
         }

@@ -274,7 +274,15 @@ fn draw_stats(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView, m: &M
         Layout::vertical([Constraint::Min(1), Constraint::Length(box_h)]).areas(area);
     let figures = figures(app, p, m);
     let label_w = 18usize;
-    let now_w = (area.width as usize).saturating_sub(label_w + 17).max(10);
+    let widest = figures
+        .iter()
+        .map(|f| f.now.content.chars().count())
+        .max()
+        .unwrap_or(0);
+    let now_w = (widest + 2).clamp(
+        12,
+        (area.width as usize).saturating_sub(label_w + 12).max(12),
+    );
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{:<label_w$}", ""), t.dim),
         Span::styled(format!("{:<now_w$}", "now"), t.dim),

@@ -31,7 +31,14 @@ fn draw_frame(frame: &mut Frame, area: Rect, app: &App, plan: &Plan, i: usize, s
     let title = Line::from(vec![
         Span::styled(format!(" {} ", sys.name), t.title),
         Span::styled(format!("{} ", processor(sys)), t.dim),
-        Span::styled(format!("· {} partitions ", rows.len()), t.dim),
+        Span::styled(
+            format!(
+                "· {} partition{} ",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ),
+            t.dim,
+        ),
     ]);
     let block = Block::bordered().title(title).border_style(if focused {
         t.border_focus
@@ -258,11 +265,9 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: usize, width: u16) -> 
         spans.push(Span::raw(format!(" {:>5.1}%", ratio * 100.0)));
         Line::from(spans)
     };
-    let narrow = width < 24;
+    let narrow = width < 16;
     if narrow {
         let (text, style) = match m.phase {
-            Phase::Queued => ("queued".to_string(), t.warn),
-            Phase::Configuring => ("profile".to_string(), t.info),
             Phase::PreCopy => (format!("r{} {:.1}%", m.round, m.clean_percent), t.info),
             Phase::Suspended => (
                 format!("SUSP {}", fmt::ms(m.suspend_elapsed_ms.unwrap_or(0.0))),
@@ -272,22 +277,20 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: usize, width: u16) -> 
             Phase::Completed if m.verified == Some(true) => ("✓ moved".to_string(), t.good),
             Phase::Completed => ("✗ unverified".to_string(), t.bad),
             Phase::Stopped => (format!("stopped r{}", m.round), t.warn),
+            Phase::Queued => ("queued".to_string(), t.warn),
+            Phase::Configuring => ("profile".to_string(), t.info),
         };
         return Line::from(Span::styled(text, style));
     }
     match m.phase {
-        Phase::Queued => Line::from(Span::styled(format!("→ {} queued", m.to), t.warn)),
-        Phase::Configuring => Line::from(Span::styled(format!("→ {} profile", m.to), t.info)),
-        Phase::PreCopy => progress(
-            format!("→ {} r{}", m.to, m.round),
-            m.clean_percent / 100.0,
-            t.info,
-        ),
+        Phase::Queued => Line::from(Span::styled("queued".to_string(), t.warn)),
+        Phase::Configuring => Line::from(Span::styled("profile only".to_string(), t.info)),
+        Phase::PreCopy => progress(format!("r{}", m.round), m.clean_percent / 100.0, t.info),
         Phase::Suspended => Line::from(Span::styled(
             format!("SUSPENDED {}", fmt::ms(m.suspend_elapsed_ms.unwrap_or(0.0))),
             t.suspend,
         )),
-        Phase::Pulling => progress("pulling".into(), m.clean_percent / 100.0, t.warn),
+        Phase::Pulling => progress("pull".into(), m.clean_percent / 100.0, t.warn),
         Phase::Completed => {
             let ok = m.verified == Some(true);
             Line::from(vec![

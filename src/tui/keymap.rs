@@ -310,7 +310,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('?')],
         "?",
         C::Help,
-        "this help",
+        "show this help",
         Some("? help"),
         TIME,
     ),

@@ -129,7 +129,7 @@ pub fn bar(width: u16, ratio: f64) -> (String, String) {
     let filled = (ratio * total as f64).round() as usize;
     let mut full: String = "█".repeat(filled / 8);
     let mut cells = filled / 8;
-    if filled % 8 > 0 {
+    if !filled.is_multiple_of(8) {
         full.push(EIGHTHS[filled % 8]);
         cells += 1;
     }
