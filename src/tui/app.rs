@@ -108,6 +108,8 @@ pub struct App {
     pub log_level: Level,
     pub status: Option<Status>,
     pub forecast: Option<(usize, Prediction)>,
+    /// The selected partition's checks against the other frame, while it is not moving.
+    pub preview: Option<Validation>,
     pub quit: bool,
     /// Also send log lines to `tracing` (the runtime's tui-logger pane); off in tests.
     pub trace: bool,
@@ -141,6 +143,7 @@ impl App {
             log_level: Level::Debug,
             status: None,
             forecast: None,
+            preview: None,
             quit: false,
             trace: false,
             map_cells: Cell::new(0),
@@ -151,7 +154,7 @@ impl App {
             0.0,
             Level::Info,
             format!(
-                "{} loaded: {} frames, {} partitions. Select a partition and press m to move it, ? for help.",
+                "{}: {} frames, {} partitions. m moves the selected partition; ? lists the keys.",
                 app.snap.scenario,
                 app.snap.systems.len(),
                 app.snap.partitions.len()
@@ -240,6 +243,7 @@ impl App {
         self.lagging = u.lagging;
         self.slow_motion_now = u.slow_motion;
         self.forecast = u.forecast;
+        self.preview = u.preview;
         for e in &u.events {
             self.record_event(e);
         }

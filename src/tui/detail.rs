@@ -330,7 +330,7 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
         if pr.converges() {
             format!("{} rounds ✓", pr.rounds)
         } else {
-            format!("{} rounds ✗ unconv.", pr.rounds)
+            format!("{} rounds ✗", pr.rounds)
         }
     });
     if m.phase == Phase::Completed {
@@ -610,7 +610,7 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView) {
         ),
         kv(
             "Processors",
-            Span::raw(format!("{} · {:?} mode", fmt::sig3(p.cpus), p.compat)),
+            Span::raw(format!("{} · {:?} mode", fmt::num(p.cpus), p.compat)),
         ),
         kv(
             "Workload",
@@ -678,6 +678,41 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView) {
             )));
         }
         _ => {}
+    }
+    if let Some(v) = app
+        .preview
+        .as_ref()
+        .filter(|v| v.partition == p.name && &v.to == to)
+    {
+        lines.push(Line::raw(""));
+        let failed: Vec<_> = v.checks.iter().filter(|c| !c.passed).collect();
+        if failed.is_empty() {
+            lines.push(kv(
+                "Validation",
+                Span::styled(
+                    format!("✓ all {} checks pass against {to}", v.checks.len()),
+                    t.good,
+                ),
+            ));
+        } else {
+            lines.push(kv(
+                "Validation",
+                Span::styled(
+                    format!(
+                        "✗ {} of {} checks fail against {to}:",
+                        failed.len(),
+                        v.checks.len()
+                    ),
+                    t.bad,
+                ),
+            ));
+            for c in failed {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:<18}✗ {}: ", "", c.name), t.bad),
+                    Span::raw(c.detail.clone()),
+                ]));
+            }
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

@@ -54,6 +54,8 @@ pub struct Update {
     pub replies: Vec<Reply>,
     /// The analytic forecast for moving the watched partition now.
     pub forecast: Option<(usize, Prediction)>,
+    /// The watched partition's checks against the next frame, while it is not moving.
+    pub preview: Option<Validation>,
     /// The simulated seconds per wall second achieved lately, when the engine cannot keep up.
     pub lagging: Option<f64>,
     /// The time scale in force while a suspend window plays in slow motion.
@@ -212,7 +214,15 @@ impl Driver {
         let pi = self.watch.filter(|&p| p < self.engine.partitions.len());
         let map_for = pi.and_then(|p| self.engine.last_move_of(p).map(|m| m.id));
         let snapshot = self.engine.snapshot_with(map_for, self.cells);
+        let frames = self.engine.systems.len();
+        let preview = pi
+            .filter(|&p| frames > 1 && self.engine.move_of(p).is_none())
+            .map(|p| {
+                let to = (self.engine.partitions[p].system + 1) % frames;
+                self.engine.validate_index(p, to)
+            });
         Update {
+            preview,
             forecast: pi.map(|p| (p, self.engine.predict_move(p))),
             snapshot,
             events: self.engine.drain_events(),

@@ -93,7 +93,11 @@ fn draw_usage(frame: &mut Frame, area: Rect, app: &App, sys: &SystemView, compac
             Span::styled(label, t.dim),
             Span::styled(full, style),
             Span::styled(empty, t.never_sent),
-            Span::raw(format!(" {:>5}/{}{unit}", fmt::sig3(used), fmt::sig3(cap))),
+            Span::raw(format!(
+                " {:>5}/{}{unit}",
+                fmt::num((used * 100.0).round() / 100.0),
+                fmt::num(cap)
+            )),
         ];
         if let Some(e) = extra {
             spans.push(Span::raw("  "));

@@ -50,8 +50,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(format!(" {label}"), t.dim),
         ]
     };
-    spans.push(Span::styled("moves ", t.dim));
-    spans.extend(count(s.in_flight, "in flight", t.info));
+    let narrow = area.width < 120;
+    if !narrow {
+        spans.push(Span::styled("moves ", t.dim));
+    }
+    spans.extend(count(
+        s.in_flight,
+        if narrow { "moving" } else { "in flight" },
+        t.info,
+    ));
     spans.push(Span::styled(" · ", t.dim));
     spans.extend(count(s.queued, "queued", t.warn));
     spans.push(Span::styled(" · ", t.dim));
