@@ -124,3 +124,36 @@ fn slow_motion_stretches_the_suspend_window_in_wall_time() {
     assert_eq!(h.app.selected_move().unwrap().phase, Phase::Suspended);
     assert!(h.app.slow_motion_now.is_some());
 }
+
+#[test]
+fn dedicated_io_removed_by_keys_then_the_partition_can_move() {
+    let mut h = Harness::new(&Scenario::builtin(), 120, 40);
+    h.select("backup01");
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen().contains("Remove the dedicated I/O of backup01?"));
+    h.key(KeyCode::Char('y'));
+    assert!(!h.app.partition().unwrap().dedicated_io);
+    h.key(KeyCode::Char('m'));
+    assert_eq!(h.app.selected_move().map(|m| m.phase), Some(Phase::PreCopy));
+}
+
+#[test]
+fn colours_carry_meaning_and_no_color_drops_them() {
+    use ratatui::style::Color;
+    let mut h = Harness::with_theme(&world(), 120, 40, lpm::tui::Theme::colored());
+    h.key(KeyCode::Char('m'));
+    assert!(h.advance_until(60.0, 0.001, |s| {
+        s.moves.iter().any(|m| m.phase == Phase::Suspended)
+    }));
+    let buf = h.render().clone();
+    let suspended = (0..buf.area.height)
+        .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+        .find(|&(x, y)| buf[(x, y)].symbol() == "●")
+        .expect("the suspend window's title is on screen");
+    assert_eq!(buf[suspended].fg, Color::Red);
+    let mono = lpm::tui::Theme::mono();
+    for style in [mono.dirty, mono.clean, mono.suspend, mono.good, mono.bad] {
+        assert_eq!(style.fg, None);
+        assert_eq!(style.bg, None);
+    }
+}
