@@ -65,16 +65,16 @@ fn draw_usage(frame: &mut Frame, area: Rect, app: &App, sys: &SystemView, compac
             Span::styled("CPU ", t.dim),
             Span::raw(format!(
                 "{}/{}",
-                fmt::sig3(sys.cpus_used),
-                fmt::sig3(sys.cpus)
+                fmt::num((sys.cpus_used * 10.0).round() / 10.0),
+                fmt::num(sys.cpus)
             )),
-            Span::styled("  Mem ", t.dim),
+            Span::styled(" Mem ", t.dim),
             Span::raw(format!(
                 "{}/{} GiB",
-                fmt::sig3(sys.memory_used_gib),
-                fmt::sig3(sys.memory_gib)
+                fmt::num(sys.memory_used_gib.round()),
+                fmt::num(sys.memory_gib)
             )),
-            Span::raw("  "),
+            Span::raw(" "),
             msp,
         ]);
         frame.render_widget(Paragraph::new(line), area);

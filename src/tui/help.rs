@@ -41,7 +41,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let mut used = 0usize;
             if let Some(l) = l {
                 for s in &l.spans {
-                    let room = col_w.saturating_sub(used);
+                    // One column stays blank between the two halves.
+                    let room = col_w.saturating_sub(used + 1);
                     let text: String = s.content.chars().take(room).collect();
                     used += text.chars().count();
                     out.push(Span::styled(text, s.style));
