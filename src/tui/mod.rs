@@ -36,11 +36,14 @@ use crate::Scenario;
 pub struct TuiOptions {
     /// Where the scenario came from, for the header.
     pub origin: Option<String>,
-    /// Simulated seconds per wall second to start with (1 when not given).
-    pub time_scale: Option<f64>,
 }
 
 /// Opens the dashboard on a scenario and returns when the operator quits.
 pub fn run(scenario: Scenario, options: TuiOptions) -> anyhow::Result<()> {
-    runtime::run(scenario, options)
+    runtime::run(scenario, options, 1.0)
+}
+
+/// As `run`, starting at `time_scale` simulated seconds per wall second (`<`/`>` change it).
+pub fn run_at(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::Result<()> {
+    runtime::run(scenario, options, time_scale)
 }

@@ -25,7 +25,7 @@ const TICK: Duration = Duration::from_millis(33);
 /// Wall time the engine may spend per tick before it lets the simulation fall behind.
 const BUDGET: Duration = Duration::from_millis(28);
 
-pub fn run(scenario: Scenario, options: TuiOptions) -> anyhow::Result<()> {
+pub fn run(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         anyhow::bail!(
             "standard output is not a terminal: the dashboard needs one. \
@@ -42,8 +42,8 @@ pub fn run(scenario: Scenario, options: TuiOptions) -> anyhow::Result<()> {
         tracing::info!(target: "lpm", "{:>9.3} s  {}", l.t, l.text);
     }
     app.on_update(first);
-    if let Some(s) = options.time_scale.filter(|s| s.is_finite() && *s > 0.0) {
-        app.set_scale(s);
+    if time_scale.is_finite() && time_scale > 0.0 && time_scale != 1.0 {
+        app.set_scale(time_scale);
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
