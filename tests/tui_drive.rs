@@ -76,9 +76,28 @@ fn throttle_cap_and_auto_converge_keys_reach_the_engine() {
     );
 }
 
+/// Quiet partitions: every move converges at once and nothing is left to pull.
+const QUIET: &str = r#"Scenario(
+    name: "Quiet frames",
+    link: (bandwidth_gbps: 10.0),
+    systems: [
+        (name: "frame-a", processor: Power8, cpus: 32, memory_gib: 64.0, vlans: [10], sans: ["prod"]),
+        (name: "frame-b", processor: Power9, cpus: 32, memory_gib: 64.0, vlans: [10], sans: ["prod"]),
+    ],
+    partitions: [
+        (name: "one", system: "frame-a", memory_gib: 1.0, cpus: 1.0, compat: Power8,
+         vlans: [10], sans: ["prod"], workload: Idle),
+        (name: "two", system: "frame-a", memory_gib: 1.0, cpus: 1.0, compat: Power8,
+         vlans: [10], sans: ["prod"], workload: Idle),
+        (name: "three", system: "frame-a", memory_gib: 0.5, cpus: 1.0, compat: Power8,
+         vlans: [10], sans: ["prod"], workload: Idle),
+    ],
+)"#;
+
 #[test]
 fn evacuate_asks_then_moves_everything_that_validates() {
-    let mut h = Harness::new(&world(), 120, 40);
+    let quiet = Scenario::parse(QUIET, "quiet.ron").expect("the test scenario parses");
+    let mut h = Harness::new(&quiet, 120, 40);
     h.key(KeyCode::Char('e'));
     assert!(h.screen().contains("Evacuate frame-a?"));
     h.key(KeyCode::Esc);
