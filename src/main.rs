@@ -1,1 +1,297 @@
-fn main() {}
+//! The `lpm` command line: the dashboard, headless runs and plan checks.
+//!
+//! Exit status (DOMAIN.md section 5): 0 when the command finished, 2 when the scenario was
+//! refused (messages on standard error), 1 for any other error, including a plan that
+//! `lpm check` finds invalid and a mistyped command line.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+use lpm::engine::Engine;
+use lpm::report::{self, Summary, Tally, drive};
+use lpm::scenario::Scenario;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lpm",
+    version,
+    about = "A console for IBM PowerVM Live Partition Mobility: two simulated POWER frames and a \
+             page-level pre-copy migration engine",
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    after_help = "With no command, opens the dashboard on SCENARIO (or on the built-in \
+                  scenario).\nExit status: 0 finished, 2 scenario refused, 1 any other error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A scenario file (RON) to open in the dashboard.
+    scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Open the dashboard (the default command).
+    Tui {
+        /// A scenario file (RON); the built-in scenario when left out.
+        scenario: Option<PathBuf>,
+    },
+    /// Run a scenario's script to the end without the dashboard.
+    Run {
+        /// A scenario file (RON).
+        scenario: PathBuf,
+        /// Print JSON Lines (one event per line, last line `summary`) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Stop at this simulated time, in seconds, even if moves are still in flight.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+        until: Option<f64>,
+        /// Use this random seed instead of the scenario's.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
+    /// Load a scenario and validate every scripted move, as `migrlpar -o v` does.
+    Check {
+        /// A scenario file (RON).
+        scenario: PathBuf,
+    },
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("{s} is not a number of seconds 0 or more"))
+    }
+}
+
+/// How a command failed.
+enum Failure {
+    /// The scenario was refused: exit 2.
+    Refused(Vec<String>),
+    /// Anything else: exit 1.
+    Other(String),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version "fail" to stdout and are a success; a usage error is an
+            // error other than a refused scenario.
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Run {
+            scenario,
+            json,
+            until,
+            seed,
+        }) => run(&scenario, json, until, seed),
+        Some(Command::Check { scenario }) => check(&scenario),
+        Some(Command::Tui { scenario }) => dashboard(scenario.as_deref()),
+        None => dashboard(cli.scenario.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Refused(messages)) => {
+            for m in messages {
+                eprintln!("{m}");
+            }
+            eprintln!("lpm: scenario refused");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(m)) => {
+            eprintln!("lpm: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    Scenario::load(path).map_err(|r| Failure::Refused(r.messages))
+}
+
+fn dashboard(path: Option<&Path>) -> Result<ExitCode, Failure> {
+    let scenario = match path {
+        Some(p) => load(p)?,
+        None => Scenario::builtin(),
+    };
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::Other(
+            "the dashboard needs a terminal and standard output is not one; \
+             use `lpm run SCENARIO` (or `lpm run SCENARIO --json`) for a headless run"
+                .into(),
+        ));
+    }
+    open_dashboard(scenario, path.map(|p| p.display().to_string()))
+}
+
+#[cfg(feature = "tui")]
+fn open_dashboard(scenario: Scenario, origin: Option<String>) -> Result<ExitCode, Failure> {
+    lpm::tui::run(scenario, lpm::tui::TuiOptions { origin })
+        .map(|()| ExitCode::SUCCESS)
+        .map_err(|e| Failure::Other(format!("{e:#}")))
+}
+
+#[cfg(not(feature = "tui"))]
+fn open_dashboard(_scenario: Scenario, _origin: Option<String>) -> Result<ExitCode, Failure> {
+    Err(Failure::Other(
+        "this lpm was built without the dashboard (feature `tui`); use `lpm run SCENARIO`".into(),
+    ))
+}
+
+fn check(path: &Path) -> Result<ExitCode, Failure> {
+    let scenario = load(path)?;
+    let plan = report::plan::check(&scenario).map_err(|m| Failure::Refused(vec![m]))?;
+    print!("{}", plan.text(&scenario));
+    Ok(if plan.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run(
+    path: &Path,
+    json: bool,
+    until: Option<f64>,
+    seed: Option<u64>,
+) -> Result<ExitCode, Failure> {
+    let mut scenario = load(path)?;
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    let mut engine = Engine::new(&scenario)
+        .map_err(|m| Failure::Refused(vec![format!("{}: {m}", path.display())]))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut tally = Tally::default();
+    let mut bar = std::io::stderr()
+        .is_terminal()
+        .then(|| Progress::new(until));
+    if !json {
+        let _ = writeln!(out, "{} ({})", scenario.name, path.display());
+    }
+    let result = drive::run(
+        &mut engine,
+        until,
+        |events| {
+            for e in events {
+                tally.observe(e);
+                if json {
+                    writeln!(out, "{}", report::json_line(e))?;
+                } else if let Some(line) = report::text_line(e) {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            out.flush()
+        },
+        |engine| {
+            if let Some(bar) = &mut bar {
+                bar.draw(engine);
+            }
+        },
+    );
+    if let Some(bar) = &mut bar {
+        bar.clear();
+    }
+    let end = match result {
+        Ok(t) => t,
+        Err(e) => return write_failure(e),
+    };
+    let in_flight = drive::in_flight(&engine);
+    let written = if json {
+        writeln!(
+            out,
+            "{}",
+            report::summary_json(&Summary::new(end, &tally, in_flight.len()))
+        )
+    } else {
+        write!(out, "{}", report::text_summary(end, &tally, &in_flight))
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => write_failure(e),
+    }
+}
+
+/// A reader that went away (`lpm run ... | head`) ends the run quietly; other write errors
+/// are errors.
+fn write_failure(e: std::io::Error) -> Result<ExitCode, Failure> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Failure::Other(format!("cannot write the output: {e}")))
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn at most ten times a second.
+struct Progress {
+    until: Option<f64>,
+    started: Instant,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    const WIDTH: usize = 24;
+
+    fn new(until: Option<f64>) -> Progress {
+        Progress {
+            until,
+            started: Instant::now(),
+            last: None,
+        }
+    }
+
+    fn draw(&mut self, engine: &Engine) {
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.last = Some(now);
+        let fraction = match self.until {
+            Some(u) if u > 0.0 => (engine.now() / u).min(1.0),
+            _ => drive::fraction_done(engine),
+        };
+        let filled = (fraction * Self::WIDTH as f64).round() as usize;
+        let moving = drive::in_flight(engine);
+        let status = match moving.as_slice() {
+            [] => "idle".to_string(),
+            [one] => format!("{one} moving"),
+            [first, rest @ ..] => format!("{first} and {} more moving", rest.len()),
+        };
+        let line = format!(
+            "[{}{}] {:>3.0}%  {:.1} s simulated in {:.1} s  {status}",
+            "#".repeat(filled.min(Self::WIDTH)),
+            "-".repeat(Self::WIDTH - filled.min(Self::WIDTH)),
+            fraction * 100.0,
+            engine.now(),
+            self.started.elapsed().as_secs_f64()
+        );
+        // \r and erase-to-end-of-line: the bar rewrites itself in place.
+        eprint!("\r{line}\x1b[K");
+    }
+
+    fn clear(&mut self) {
+        if self.last.is_some() {
+            eprint!("\r\x1b[K");
+        }
+    }
+}

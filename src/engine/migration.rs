@@ -188,7 +188,7 @@ impl Move {
 
     /// Allocates the target shell's memory for `pages` pages.
     pub fn allocate_target(&mut self, pages: usize) {
-        self.target = vec![crate::sim::memory::ABSENT; pages];
+        self.target = crate::sim::memory::page_array(pages, crate::sim::memory::ABSENT);
         self.written = Bitmap::new(pages);
         self.cell_pages = pages.div_ceil(MAP_CELLS).max(1);
         self.received = vec![0; pages.div_ceil(self.cell_pages)];
@@ -201,6 +201,26 @@ impl Move {
             self.received[p / self.cell_pages] += 1;
         }
         self.target[p] = source[p];
+    }
+
+    /// Applies writes made on the target after resume, fetching any page still on the source
+    /// first; returns the number of such demand faults.
+    pub fn write_on_target(
+        &mut self,
+        source: &[u32],
+        draw: impl FnOnce(&mut dyn FnMut(usize)),
+    ) -> u64 {
+        let mut faults = 0;
+        let mut write = |pg: usize| {
+            if self.send.clear(pg) {
+                self.copy_page(source, pg);
+                faults += 1;
+            }
+            self.target[pg] = crate::sim::memory::bump(self.target[pg]);
+            self.written.set(pg);
+        };
+        draw(&mut write);
+        faults
     }
 
     /// Sends up to `n` pages of the send set; returns how many it sent.
@@ -216,6 +236,14 @@ impl Move {
             sent += 1;
         }
         sent
+    }
+
+    /// Bytes of per-page state this move holds (target image and its bitmaps).
+    pub fn state_bytes(&self) -> usize {
+        self.target.len() * 4
+            + self.send.memory_bytes()
+            + self.written.memory_bytes()
+            + self.received.len() * 4
     }
 
     /// Records a sample when its interval is over; halves the resolution past 1,200 samples so

@@ -1,1 +1,335 @@
-//! Headless output of a run: human text and JSON lines.
+//! Headless output of a run: JSON Lines (DOMAIN.md section 5) and text for a person.
+//!
+//! Both are built from the engine's event stream alone, so that they can never disagree with
+//! each other or with the dashboard, which consumes the same events.
+
+use serde::Serialize;
+
+use crate::engine::{Completion, Event, EventKind, SwitchReason};
+use crate::scenario::human_bytes;
+
+/// What a run has done so far, counted from its events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Finished moves, in the order they finished.
+    pub completed: Vec<Completion>,
+    /// (partition, round, reason) of each stopped move.
+    pub stopped: Vec<(String, u32, String)>,
+    pub validation_failed: usize,
+    /// Actions the engine could not carry out (a stop refused, an unknown name...).
+    pub refused: usize,
+}
+
+impl Tally {
+    pub fn observe(&mut self, e: &Event) {
+        match &e.kind {
+            EventKind::MigrationCompleted(c) => self.completed.push(c.clone()),
+            EventKind::MigrationStopped {
+                partition,
+                reason,
+                round,
+            } => self
+                .stopped
+                .push((partition.clone(), *round, reason.clone())),
+            EventKind::ValidationFailed { .. } => self.validation_failed += 1,
+            EventKind::StopRefused { .. } | EventKind::ActionRefused { .. } => self.refused += 1,
+            _ => {}
+        }
+    }
+
+    /// Completed moves whose target image did not verify: the only way a move fails once it
+    /// has started (a stop is the operator's choice, not a failure).
+    pub fn failed(&self) -> usize {
+        self.completed.iter().filter(|c| !c.verified).count()
+    }
+}
+
+/// The last line of `--json`: DOMAIN.md section 5's `summary`, plus `in_flight` (moves still
+/// running when `--until` ended the run) and `refused` (actions the engine refused).
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    pub t: f64,
+    pub event: &'static str,
+    pub completed: usize,
+    pub stopped: usize,
+    pub failed: usize,
+    pub validation_failed: usize,
+    pub in_flight: usize,
+    pub refused: usize,
+    pub migrations: &'a [Completion],
+}
+
+impl<'a> Summary<'a> {
+    pub fn new(t: f64, tally: &'a Tally, in_flight: usize) -> Summary<'a> {
+        Summary {
+            t,
+            event: "summary",
+            completed: tally.completed.len(),
+            stopped: tally.stopped.len(),
+            failed: tally.failed(),
+            validation_failed: tally.validation_failed,
+            in_flight,
+            refused: tally.refused,
+            migrations: &tally.completed,
+        }
+    }
+}
+
+/// One event as one line of JSON.
+pub fn json_line(e: &Event) -> String {
+    serde_json::to_string(e).unwrap_or_else(|err| {
+        // Events hold only strings, numbers and lists; a failure here is a bug worth seeing.
+        format!(
+            "{{\"t\":{},\"event\":\"error\",\"reason\":{:?}}}",
+            e.t,
+            err.to_string()
+        )
+    })
+}
+
+pub fn summary_json(s: &Summary) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// One event as a line for a person, or `None` for events a reader does not need
+/// (every round and phase change is shown).
+pub fn text_line(e: &Event) -> Option<String> {
+    let line =
+        |partition: &str, what: String| Some(format!("{:>9.3} s  {:<10} {what}", e.t, partition));
+    match &e.kind {
+        EventKind::ValidationPassed {
+            partition,
+            to,
+            checks,
+        } => line(partition, format!("valid for {to}: {checks} checks passed")),
+        EventKind::ValidationFailed {
+            partition,
+            to,
+            errors,
+        } => line(
+            partition,
+            format!("validation for {to} failed: {}", errors.join("; ")),
+        ),
+        EventKind::MigrationQueued {
+            partition,
+            from,
+            to,
+            position,
+        } => line(
+            partition,
+            format!("queued {from} -> {to}: waiting for a mover slot (position {position})"),
+        ),
+        EventKind::MigrationStarted {
+            partition,
+            from,
+            to,
+            inactive,
+        } => line(
+            partition,
+            format!(
+                "migration started {from} -> {to}{}",
+                if *inactive {
+                    " (not activated: profile only)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        EventKind::RoundCompleted(r) => line(
+            &r.partition,
+            format!(
+                "round {:>2}: sent {} in {:.2} s at {}/s, {} dirtied ({} pages/s), {:.2}% clean, \
+                 expected downtime {:.0} ms",
+                r.round,
+                human_bytes(r.bytes_sent as f64),
+                r.duration_s,
+                human_bytes(r.transfer_rate_bytes_s),
+                r.pages_dirtied,
+                r.dirty_rate_pages_s.round(),
+                r.clean_percent,
+                r.expected_downtime_ms
+            ),
+        ),
+        EventKind::AutoConvergeThrottle { partition, percent } => line(
+            partition,
+            format!("auto-converge throttles the processors to {percent:.0}%"),
+        ),
+        EventKind::Suspended {
+            partition,
+            remaining_pages,
+            reason,
+            expected_downtime_ms,
+        } => line(
+            partition,
+            format!(
+                "suspended ({}): {remaining_pages} pages left, expected downtime {expected_downtime_ms:.0} ms",
+                switch_reason(*reason)
+            ),
+        ),
+        EventKind::Resumed {
+            partition,
+            system,
+            downtime_ms,
+            users_dropped,
+        } => line(
+            partition,
+            format!(
+                "resumed on {system} after {downtime_ms:.1} ms{}",
+                if *users_dropped > 0 {
+                    format!(", {users_dropped} users dropped")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        EventKind::MigrationCompleted(c) => line(
+            &c.partition,
+            format!(
+                "migration completed on {} in {:.1} s: {}",
+                c.to,
+                c.total_s,
+                if c.inactive {
+                    "profile moved"
+                } else if c.verified {
+                    "memory verified"
+                } else {
+                    "MEMORY DID NOT VERIFY"
+                }
+            ),
+        ),
+        EventKind::MigrationStopped {
+            partition,
+            reason,
+            round,
+        } => line(
+            partition,
+            format!("migration stopped in round {round}: {reason}"),
+        ),
+        EventKind::StopRefused { partition, reason } => {
+            line(partition, format!("stop refused: {reason}"))
+        }
+        EventKind::BandwidthCapChanged { partition, mib_s } => line(
+            partition,
+            match mib_s {
+                Some(c) => format!("bandwidth cap {c} MiB/s"),
+                None => "bandwidth cap removed".to_string(),
+            },
+        ),
+        EventKind::CpuThrottleChanged { partition, percent } => {
+            line(partition, format!("CPU throttle {percent}%"))
+        }
+        EventKind::AutoConvergeChanged { partition, enabled } => line(
+            partition,
+            format!("auto-converge {}", if *enabled { "on" } else { "off" }),
+        ),
+        EventKind::DedicatedIoRemoved { partition } => {
+            line(partition, "dedicated I/O adapters removed".to_string())
+        }
+        EventKind::EvacuationStarted {
+            from,
+            to,
+            moving,
+            refused,
+        } => line(
+            from,
+            format!("evacuation to {to}: {moving} moving, {refused} refused"),
+        ),
+        EventKind::ActionRefused { action, reason } => line(action, format!("refused: {reason}")),
+    }
+}
+
+fn switch_reason(r: SwitchReason) -> &'static str {
+    match r {
+        SwitchReason::Threshold => "converged",
+        SwitchReason::MaxRounds => "did not converge: max_rounds reached",
+        SwitchReason::MaxSentFactor => "did not converge: max_sent_factor reached",
+    }
+}
+
+/// The table after a text run: one row per finished move, then the stopped ones and counts.
+pub fn text_summary(t: f64, tally: &Tally, in_flight: &[String]) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("\nat {t:.3} s:\n"));
+    if tally.completed.is_empty() {
+        out.push_str("no move completed\n");
+    } else {
+        let header = [
+            "partition",
+            "from -> to",
+            "rounds",
+            "total",
+            "downtime",
+            "sent",
+            "faults",
+            "dropped",
+            "converged",
+            "verified",
+        ];
+        let rows: Vec<[String; 10]> = tally
+            .completed
+            .iter()
+            .map(|c| {
+                [
+                    c.partition.clone(),
+                    format!("{} -> {}", c.from, c.to),
+                    if c.inactive {
+                        "-".to_string()
+                    } else {
+                        c.rounds.to_string()
+                    },
+                    format!("{:.1} s", c.total_s),
+                    format!("{:.1} ms", c.downtime_ms),
+                    human_bytes(c.bytes_sent as f64),
+                    c.demand_faults.to_string(),
+                    c.users_dropped.to_string(),
+                    yes_no(c.converged).to_string(),
+                    yes_no(c.verified).to_string(),
+                ]
+            })
+            .collect();
+        let mut widths = header.map(str::len);
+        for r in &rows {
+            for (w, cell) in widths.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let fmt_row = |cells: &[&str]| {
+            let mut s = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                // Text columns to the left, figures to the right.
+                if i < 2 {
+                    s.push_str(&format!("{cell:<w$}  "));
+                } else {
+                    s.push_str(&format!("{cell:>w$}  "));
+                }
+            }
+            s.trim_end().to_string() + "\n"
+        };
+        out.push_str(&fmt_row(&header));
+        for r in &rows {
+            out.push_str(&fmt_row(&r.each_ref().map(String::as_str)));
+        }
+    }
+    for (p, round, reason) in &tally.stopped {
+        out.push_str(&format!("{p}: stopped in round {round} ({reason})\n"));
+    }
+    if !in_flight.is_empty() {
+        out.push_str(&format!("still moving: {}\n", in_flight.join(", ")));
+    }
+    out.push_str(&format!(
+        "{} completed, {} stopped, {} failed verification, {} failed validation, {} refused\n",
+        tally.completed.len(),
+        tally.stopped.len(),
+        tally.failed(),
+        tally.validation_failed,
+        tally.refused
+    ));
+    out
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "NO" }
+}
+
+pub mod drive;
+pub mod plan;

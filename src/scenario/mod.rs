@@ -1,12 +1,31 @@
 //! Scenario files: the frames, partitions, link, policy and a timeline of actions.
+//!
+//! Loading is two passes: RON syntax and types (serde, with ron's line and column), then the
+//! semantic checks of [`Scenario::problems`], which report every problem at once. A scenario that
+//! fails either pass is refused whole: no half-loaded world reaches the engine.
+
+mod locate;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Policy, ScriptStep};
-use crate::sim::{LinkSpec, PartitionSpec, SystemSpec};
+use crate::engine::{Action, Policy, ScriptStep};
+use crate::sim::{LinkSpec, PartitionSpec, PartitionState, SystemSpec};
+
+use locate::{Anchor, Locator};
 
 /// The built-in scenario's text (assets/scenarios/default.ron).
 pub const DEFAULT_RON: &str = include_str!("../../assets/scenarios/default.ron");
+
+/// Page sizes the model supports (DOMAIN.md section 3: POWER uses 4 KiB and 64 KiB pages).
+pub const PAGE_SIZES_KIB: [u32; 2] = [4, 64];
+
+/// What the engine holds per simulated page of a partition in motion: the source version (u32),
+/// the target's received version (u32) and three bitmaps (dirty, to-send, written on target).
+pub const BYTES_PER_PAGE_IN_MOTION: f64 = 4.0 + 4.0 + 3.0 / 8.0;
 
 /// A whole scenario, exactly the format of DOMAIN.md section 4.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,13 +49,44 @@ fn default_page_size() -> u32 {
     4
 }
 
+/// Why a scenario was refused: every message, each already prefixed with `origin[:line:col]: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub messages: Vec<String>,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.messages.join("\n"))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// One semantic problem and the place in the file it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub anchor: Anchor,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(anchor: Anchor, message: impl Into<String>) -> Problem {
+        Problem {
+            anchor,
+            message: message.into(),
+        }
+    }
+}
+
 impl Scenario {
     /// Pages of `memory_gib` at this scenario's page size.
     pub fn pages_of(&self, memory_gib: f64) -> u64 {
         pages_of(memory_gib, self.page_size_kib)
     }
 
-    /// Parses RON text; `origin` names the file in messages.
+    /// Parses RON text; `origin` names the file in messages. Syntax and types only: see
+    /// [`Scenario::load_str`] for the semantic checks.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, String> {
         ron::Options::default()
             .from_str(text)
@@ -48,12 +98,431 @@ impl Scenario {
             })
     }
 
+    /// Parses and checks a scenario. `available_bytes` is the memory this machine can give the
+    /// simulation (`None`: do not check).
+    pub fn load_str(
+        text: &str,
+        origin: &str,
+        available_bytes: Option<u64>,
+    ) -> Result<Scenario, Refusal> {
+        let scenario = Scenario::parse(text, origin).map_err(|m| Refusal { messages: vec![m] })?;
+        let problems = scenario.problems(available_bytes);
+        if problems.is_empty() {
+            return Ok(scenario);
+        }
+        let locator = Locator::new(text);
+        Err(Refusal {
+            messages: problems
+                .iter()
+                .map(|p| match locator.find(&p.anchor) {
+                    Some((line, col)) => format!("{origin}:{line}:{col}: {}", p.message),
+                    None => format!("{origin}: {}", p.message),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads, parses and checks a scenario file against this machine's available memory.
+    pub fn load(path: &Path) -> Result<Scenario, Refusal> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Refusal {
+            messages: vec![format!("{origin}: cannot read the scenario: {e}")],
+        })?;
+        Scenario::load_str(&text, &origin, available_memory_bytes())
+    }
+
     /// The built-in scenario.
     pub fn builtin() -> Scenario {
         Scenario::parse(DEFAULT_RON, "default.ron").expect("the built-in scenario parses")
+    }
+
+    /// Bytes the engine needs to simulate every running partition moving at once (an
+    /// evacuation does exactly that). Not-activated partitions have no memory image.
+    pub fn simulation_bytes(&self) -> f64 {
+        self.partitions
+            .iter()
+            .filter(|p| p.state == PartitionState::Running)
+            .map(|p| self.pages_of(p.memory_gib.max(0.0)) as f64 * BYTES_PER_PAGE_IN_MOTION)
+            .sum()
+    }
+
+    /// Everything that makes no sense in a scenario that parsed, every problem at once.
+    pub fn problems(&self, available_bytes: Option<u64>) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let top = |key: &'static str| Anchor::Key(key, None);
+        if self.name.trim().is_empty() {
+            out.push(Problem::new(top("name"), "the scenario needs a name"));
+        }
+        if !PAGE_SIZES_KIB.contains(&self.page_size_kib) {
+            out.push(Problem::new(
+                top("page_size_kib"),
+                format!("page_size_kib must be 4 or 64, not {}", self.page_size_kib),
+            ));
+        }
+        self.link_problems(&mut out);
+        self.system_problems(&mut out);
+        self.partition_problems(&mut out);
+        for m in self.policy.problems() {
+            // The engine's messages start with the field's path ("policy.max_rounds ..."):
+            // point at that field when the file writes it.
+            let field = m
+                .strip_prefix("policy.")
+                .and_then(|r| r.split([' ', ':']).next())
+                .and_then(|f| POLICY_FIELDS.iter().find(|&&k| k == f).copied());
+            out.push(Problem::new(Anchor::Key("policy", field), m));
+        }
+        self.script_problems(&mut out);
+        if let Some(available) = available_bytes {
+            let need = self.simulation_bytes();
+            if need > available as f64 {
+                out.push(Problem::new(
+                    Anchor::Key("partitions", None),
+                    format!(
+                        "this machine cannot simulate these partitions: moving them needs {} \
+                         ({:.1} bytes per {} KiB page, {} pages), only {} is available; \
+                         use 64 KiB pages or smaller partitions",
+                        human_bytes(need),
+                        BYTES_PER_PAGE_IN_MOTION,
+                        self.page_size_kib,
+                        self.partitions
+                            .iter()
+                            .filter(|p| p.state == PartitionState::Running)
+                            .map(|p| self.pages_of(p.memory_gib.max(0.0)))
+                            .sum::<u64>(),
+                        human_bytes(available as f64)
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn link_problems(&self, out: &mut Vec<Problem>) {
+        let l = &self.link;
+        let at = |f| Anchor::Key("link", Some(f));
+        if !(l.bandwidth_gbps.is_finite() && l.bandwidth_gbps > 0.0) {
+            out.push(Problem::new(
+                at("bandwidth_gbps"),
+                format!(
+                    "link.bandwidth_gbps must be above 0, not {}",
+                    l.bandwidth_gbps
+                ),
+            ));
+        }
+        if !(l.latency_ms.is_finite() && l.latency_ms >= 0.0) {
+            out.push(Problem::new(
+                at("latency_ms"),
+                format!("link.latency_ms must be 0 or more, not {}", l.latency_ms),
+            ));
+        }
+        if !(l.payload_efficiency > 0.0 && l.payload_efficiency <= 1.0) {
+            out.push(Problem::new(
+                at("payload_efficiency"),
+                format!(
+                    "link.payload_efficiency must be above 0 and at most 1, not {}",
+                    l.payload_efficiency
+                ),
+            ));
+        }
+    }
+
+    fn system_problems(&self, out: &mut Vec<Problem>) {
+        if self.systems.is_empty() {
+            out.push(Problem::new(
+                Anchor::Key("systems", None),
+                "the scenario needs at least one system (frame)",
+            ));
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in self.systems.iter().enumerate() {
+            let at = |f| Anchor::System(i, f);
+            if s.name.trim().is_empty() || s.name.contains('/') {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!(
+                        "system {:?}: a frame's name must be non-empty and without '/'",
+                        s.name
+                    ),
+                ));
+            }
+            if let Some(first) = seen.insert(&s.name, i) {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!(
+                        "system {:?} is defined twice (systems {} and {})",
+                        s.name,
+                        first + 1,
+                        i + 1
+                    ),
+                ));
+            }
+            if !(s.cpus.is_finite() && s.cpus > 0.0) {
+                out.push(Problem::new(
+                    at(Some("cpus")),
+                    format!("system {}: cpus must be above 0, not {}", s.name, s.cpus),
+                ));
+            }
+            if !(s.memory_gib.is_finite() && s.memory_gib > 0.0) {
+                out.push(Problem::new(
+                    at(Some("memory_gib")),
+                    format!(
+                        "system {}: memory_gib must be above 0, not {}",
+                        s.name, s.memory_gib
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn partition_problems(&self, out: &mut Vec<Problem>) {
+        // Names are unique per frame; the same name on two frames is allowed and is then
+        // written `frame/name` in the script (the engine resolves both forms).
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        // Memory and processors each frame's residents take, against its size.
+        let mut load: HashMap<&str, (f64, f64)> = HashMap::new();
+        for (i, p) in self.partitions.iter().enumerate() {
+            let at = |f| Anchor::Partition(i, f);
+            if p.name.trim().is_empty() || p.name.contains('/') {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!(
+                        "partition {:?}: a partition's name must be non-empty and without '/'",
+                        p.name
+                    ),
+                ));
+            }
+            if seen.insert((&p.system, &p.name), i).is_some() {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!("partition {:?} is defined twice on {}", p.name, p.system),
+                ));
+            }
+            let system = self.systems.iter().find(|s| s.name == p.system);
+            if system.is_none() {
+                out.push(Problem::new(
+                    at(Some("system")),
+                    format!(
+                        "partition {}: unknown system {:?} (the systems are {})",
+                        p.name,
+                        p.system,
+                        self.system_names()
+                    ),
+                ));
+            }
+            let mem_ok = p.memory_gib.is_finite() && p.memory_gib > 0.0;
+            if !mem_ok {
+                out.push(Problem::new(
+                    at(Some("memory_gib")),
+                    format!(
+                        "partition {}: memory_gib must be above 0, not {}",
+                        p.name, p.memory_gib
+                    ),
+                ));
+            } else if self.pages_of(p.memory_gib) == 0 {
+                out.push(Problem::new(
+                    at(Some("memory_gib")),
+                    format!(
+                        "partition {}: {} GiB is less than one {} KiB page",
+                        p.name, p.memory_gib, self.page_size_kib
+                    ),
+                ));
+            }
+            let cpus_ok = p.cpus.is_finite() && p.cpus > 0.0;
+            if !cpus_ok {
+                out.push(Problem::new(
+                    at(Some("cpus")),
+                    format!("partition {}: cpus must be above 0, not {}", p.name, p.cpus),
+                ));
+            }
+            for m in p.workload.problems() {
+                out.push(Problem::new(
+                    at(Some("workload")),
+                    format!("partition {}: workload: {m}", p.name),
+                ));
+            }
+            let Some(sys) = system else { continue };
+            if mem_ok && p.memory_gib > sys.memory_gib {
+                out.push(Problem::new(
+                    at(Some("memory_gib")),
+                    format!(
+                        "partition {}: {} GiB of memory is more than its frame {} has ({} GiB)",
+                        p.name, p.memory_gib, sys.name, sys.memory_gib
+                    ),
+                ));
+            }
+            if cpus_ok && p.cpus > sys.cpus {
+                out.push(Problem::new(
+                    at(Some("cpus")),
+                    format!(
+                        "partition {}: {} processors is more than its frame {} has ({})",
+                        p.name, p.cpus, sys.name, sys.cpus
+                    ),
+                ));
+            }
+            if mem_ok && cpus_ok {
+                let l = load.entry(&sys.name).or_default();
+                l.0 += p.memory_gib;
+                l.1 += p.cpus;
+            }
+        }
+        // A frame cannot start out holding more than it has (each partition alone may fit).
+        for (i, s) in self.systems.iter().enumerate() {
+            let Some(&(mem, cpus)) = load.get(s.name.as_str()) else {
+                continue;
+            };
+            let single_too_big = self
+                .partitions
+                .iter()
+                .any(|p| p.system == s.name && (p.memory_gib > s.memory_gib || p.cpus > s.cpus));
+            if single_too_big {
+                continue;
+            }
+            if mem > s.memory_gib + 1e-9 {
+                out.push(Problem::new(
+                    Anchor::System(i, Some("memory_gib")),
+                    format!(
+                        "system {}: its partitions need {} GiB of memory, it has {} GiB",
+                        s.name,
+                        crate::engine::fmt_num(mem),
+                        s.memory_gib
+                    ),
+                ));
+            }
+            if cpus > s.cpus + 1e-9 {
+                out.push(Problem::new(
+                    Anchor::System(i, Some("cpus")),
+                    format!(
+                        "system {}: its partitions need {} processors, it has {}",
+                        s.name,
+                        crate::engine::fmt_num(cpus),
+                        s.cpus
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn script_problems(&self, out: &mut Vec<Problem>) {
+        for (i, step) in self.script.iter().enumerate() {
+            let at = |f| Anchor::Step(i, f);
+            let what = format!("script step {} ({})", i + 1, action_name(&step.action));
+            if !(step.at_s.is_finite() && step.at_s >= 0.0) {
+                out.push(Problem::new(
+                    at(Some("at_s")),
+                    format!("{what}: at_s must be 0 or more, not {}", step.at_s),
+                ));
+            }
+            for m in step.action.problems() {
+                out.push(Problem::new(at(Some("action")), format!("{what}: {m}")));
+            }
+            if let Some(name) = step.action.partition()
+                && let Err(m) = self.resolve_partition(name)
+            {
+                out.push(Problem::new(at(Some("partition")), format!("{what}: {m}")));
+            }
+            for sys in step.action.systems() {
+                if !self.systems.iter().any(|s| s.name == sys) {
+                    let field = match &step.action {
+                        Action::Evacuate { from, .. } if from == sys => "from",
+                        _ => "to",
+                    };
+                    out.push(Problem::new(
+                        at(Some(field)),
+                        format!(
+                            "{what}: unknown system {sys:?} (the systems are {})",
+                            self.system_names()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether a script's partition reference names exactly one partition. `frame/name` names
+    /// the partition that starts on that frame, or one of that name anywhere when the script
+    /// moves it there first (the engine resolves it at the action's time).
+    fn resolve_partition(&self, name: &str) -> Result<(), String> {
+        let (sys, part) = match name.split_once('/') {
+            Some((s, p)) => (Some(s), p),
+            None => (None, name),
+        };
+        let count = self.partitions.iter().filter(|p| p.name == part).count();
+        match sys {
+            Some(s) if !self.systems.iter().any(|x| x.name == s) => Err(format!(
+                "{name:?}: unknown system {s:?} (the systems are {})",
+                self.system_names()
+            )),
+            _ if count == 0 => Err(format!("unknown partition {name:?}")),
+            None if count > 1 => Err(format!(
+                "{name:?} names partitions on several frames; write it as frame/{part}"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn system_names(&self) -> String {
+        self.systems
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+const POLICY_FIELDS: [&str; 8] = [
+    "switchover",
+    "final_phase",
+    "max_rounds",
+    "max_sent_factor",
+    "auto_converge",
+    "suspend_overhead_ms",
+    "msp_max_ops",
+    "user_timeout_s",
+];
+
+/// The action's name as written in a scenario file (`Migrate`, `Stop`...).
+pub fn action_name(a: &Action) -> &'static str {
+    match a {
+        Action::Migrate { .. } => "Migrate",
+        Action::Validate { .. } => "Validate",
+        Action::Stop { .. } => "Stop",
+        Action::SetBandwidthCap { .. } => "SetBandwidthCap",
+        Action::ClearBandwidthCap { .. } => "ClearBandwidthCap",
+        Action::SetCpuThrottle { .. } => "SetCpuThrottle",
+        Action::SetAutoConverge { .. } => "SetAutoConverge",
+        Action::Evacuate { .. } => "Evacuate",
+        Action::RemoveDedicatedIo { .. } => "RemoveDedicatedIo",
     }
 }
 
 pub fn pages_of(memory_gib: f64, page_size_kib: u32) -> u64 {
     (memory_gib * 1024.0 * 1024.0 / page_size_kib.max(1) as f64).round() as u64
 }
+
+/// The memory this machine can give the simulation: Linux's MemAvailable (free memory plus
+/// what the page cache can give back). `None` where /proc/meminfo does not exist.
+pub fn available_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Bytes in binary units: 512 MiB, 8.4 GiB, 2.1 TiB.
+pub fn human_bytes(b: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = b;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 || v >= 100.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests;

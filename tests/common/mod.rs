@@ -67,7 +67,7 @@ pub fn migrate_at(at_s: f64, partition: &str, to: &str) -> ScriptStep {
 /// The textbook case of issue 2: 262,144 pages of 4 KiB, 30,000 pages/s, 6,000 writes/s.
 pub fn textbook() -> Scenario {
     let writes_mib_s = 6_000.0 * 4.0 / 1024.0;
-    let gib = 262_144.0 * 4.0 / 1024.0 / 1024.0;
+    let gib = gib_of_pages(262_144); // exactly 1 GiB
     let gbps = 30_000.0 * 4096.0 * 8.0 / 1e9;
     let policy = Policy {
         switchover: Switchover::DowntimeLimit { ms: 300.0 },
@@ -87,4 +87,54 @@ pub fn textbook() -> Scenario {
     );
     s.script = vec![migrate_at(0.0, "vm", "frame-b")];
     s
+}
+
+use lpm::engine::{Completion, Engine, Event, EventKind};
+use std::time::Duration;
+
+/// Runs until nothing is left to happen (or `limit_s`), returning every event.
+pub fn run(e: &mut Engine, limit_s: f64) -> Vec<Event> {
+    let mut events = Vec::new();
+    while !e.is_settled() && e.now() < limit_s {
+        e.advance(Duration::from_millis(250));
+        events.extend(e.drain_events());
+    }
+    events.extend(e.drain_events());
+    events
+}
+
+pub fn completions(events: &[Event]) -> Vec<Completion> {
+    events
+        .iter()
+        .filter_map(|ev| match &ev.kind {
+            EventKind::MigrationCompleted(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn names(events: &[Event]) -> Vec<&'static str> {
+    events.iter().map(|e| e.name()).collect()
+}
+
+pub fn json_lines(events: &[Event]) -> String {
+    events
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect()
+}
+
+/// A GiB figure for a page count of 4 KiB pages.
+pub fn gib_of_pages(pages: u64) -> f64 {
+    pages as f64 * 4.0 / 1024.0 / 1024.0
+}
+
+/// MiB/s of writes for a page-writes-per-second figure (4 KiB pages).
+pub fn mib_s_of_pages(pages_s: f64) -> f64 {
+    pages_s * 4.0 / 1024.0
+}
+
+/// Gbit/s for a payload of `pages_s` 4 KiB pages per second.
+pub fn gbps_of_pages(pages_s: f64) -> f64 {
+    pages_s * 4096.0 * 8.0 / 1e9
 }

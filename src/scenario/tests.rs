@@ -1,0 +1,143 @@
+use super::*;
+
+const SMALL: &str = r#"// a comment naming "frame-x", which must not be taken for the field
+Scenario(
+    name: "small",
+    link: (bandwidth_gbps: 10),
+    systems: [
+        (name: "frame-a", processor: Power8, cpus: 16, memory_gib: 64),
+        (name: "frame-b", processor: Power9, cpus: 16, memory_gib: 64),
+    ],
+    partitions: [
+        (name: "lp1", system: "frame-a", memory_gib: 1, cpus: 1, compat: Power8),
+        (name: "lp1", system: "frame-b", memory_gib: 1, cpus: 1, compat: Power8),
+    ],
+    script: [
+        (at_s: 0, action: Migrate(partition: "frame-a/lp1", to: "frame-b")),
+    ],
+)
+"#;
+
+fn messages(text: &str) -> Vec<String> {
+    match Scenario::load_str(text, "t.ron", None) {
+        Ok(_) => vec![],
+        Err(r) => r.messages,
+    }
+}
+
+#[test]
+fn defaults_follow_the_contract() {
+    let s = Scenario::load_str(SMALL, "t.ron", None).unwrap();
+    assert_eq!(s.seed, 0);
+    assert_eq!(s.page_size_kib, 4);
+    assert_eq!(s.link.latency_ms, 0.0);
+    assert_eq!(s.link.payload_efficiency, 1.0);
+    assert_eq!(s.systems[0].msps, 1);
+    assert_eq!(s.policy, Policy::default());
+    assert_eq!(s.partitions[0].users, 0);
+}
+
+#[test]
+fn the_builtin_scenario_has_no_problems() {
+    assert!(Scenario::builtin().problems(None).is_empty());
+}
+
+#[test]
+fn same_name_on_two_frames_needs_the_frame_in_the_script() {
+    let ambiguous = SMALL.replace("\"frame-a/lp1\"", "\"lp1\"");
+    let m = messages(&ambiguous);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("write it as frame/lp1"), "{m:?}");
+    assert!(m[0].starts_with("t.ron:14:"), "{m:?}");
+}
+
+#[test]
+fn duplicates_on_one_frame_are_refused_with_their_line() {
+    let dup = SMALL.replace(
+        "(name: \"lp1\", system: \"frame-b\"",
+        "(name: \"lp1\", system: \"frame-a\"",
+    );
+    let m = messages(&dup);
+    assert!(
+        m.iter()
+            .any(|m| m == "t.ron:11:10: partition \"lp1\" is defined twice on frame-a"),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let bad = SMALL
+        .replace("bandwidth_gbps: 10", "bandwidth_gbps: -1")
+        .replace(
+            "system: \"frame-b\", memory_gib: 1",
+            "system: \"frame-x\", memory_gib: 1",
+        )
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name",
+            "memory_gib: 100, cpus: 1, compat: Power8),\n        (name",
+        )
+        .replace("(at_s: 0,", "(at_s: -5,");
+    let m = messages(&bad);
+    assert_eq!(m.len(), 4, "{m:#?}");
+    assert!(m[0].starts_with("t.ron:4:12: link.bandwidth_gbps must be above 0"));
+    // The unknown system is found at its field, not in the comment on line 1.
+    assert!(m[1].starts_with("t.ron:10:"), "{}", m[1]);
+    assert!(
+        m[1].contains("more than its frame frame-a has (64 GiB)"),
+        "{}",
+        m[1]
+    );
+    assert!(
+        m[2].starts_with("t.ron:11:23: partition lp1: unknown system \"frame-x\""),
+        "{}",
+        m[2]
+    );
+    assert!(
+        m[3].starts_with("t.ron:14:10: script step 1 (Migrate): at_s must be 0 or more"),
+        "{}",
+        m[3]
+    );
+}
+
+#[test]
+fn syntax_errors_carry_line_and_column() {
+    let m = messages(&SMALL.replace(
+        "cpus: 16, memory_gib: 64),\n        (name: \"frame-b\"",
+        "cpus: \"many\", memory_gib: 64),\n        (name: \"frame-b\"",
+    ));
+    assert_eq!(m.len(), 1);
+    assert!(m[0].starts_with("t.ron:6:"), "{m:?}");
+}
+
+#[test]
+fn memory_this_machine_lacks_is_refused_with_the_need() {
+    let big = SMALL
+        .replace(
+            "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 64)",
+            "(name: \"frame-a\", processor: Power8, cpus: 16, memory_gib: 4096)",
+        )
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name",
+            "memory_gib: 2048, cpus: 1, compat: Power8),\n        (name",
+        );
+    let s = Scenario::parse(&big, "t.ron").unwrap();
+    // 2 TiB at 4 KiB pages plus 1 GiB: 537,133,056 pages at 8.375 bytes.
+    assert!((s.simulation_bytes() - 537_133_056.0 * 8.375).abs() < 1.0);
+    let err = Scenario::load_str(&big, "t.ron", Some(2 << 30)).unwrap_err();
+    assert_eq!(err.messages.len(), 1, "{err}");
+    assert!(err.messages[0].contains("needs 4.2 GiB"), "{err}");
+    assert!(
+        err.messages[0].contains("only 2.0 GiB is available"),
+        "{err}"
+    );
+    assert!(Scenario::load_str(&big, "t.ron", Some(8 << 30)).is_ok());
+}
+
+#[test]
+fn human_bytes_reads_well() {
+    assert_eq!(human_bytes(512.0), "512 B");
+    assert_eq!(human_bytes(1536.0), "1.5 KiB");
+    assert_eq!(human_bytes(64.0 * 1024.0 * 1024.0 * 1024.0), "64.0 GiB");
+    assert_eq!(human_bytes(300.0 * 1024.0 * 1024.0), "300 MiB");
+}
