@@ -274,8 +274,10 @@ fn draw_stats(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView, m: &M
         Layout::vertical([Constraint::Min(1), Constraint::Length(box_h)]).areas(area);
     let figures = figures(app, p, m);
     let label_w = 18usize;
+    // Rows without a forecast may run on into the forecast column.
     let widest = figures
         .iter()
+        .filter(|f| f.forecast.is_some())
         .map(|f| f.now.content.chars().count())
         .max()
         .unwrap_or(0);

@@ -12,16 +12,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let s = &app.snap;
     let sep = || Span::styled(" │ ", t.border);
-    let mut spans = vec![
-        Span::styled(" lpm ", t.title),
-        Span::styled(&s.scenario, t.bold),
-    ];
-    if let Some(origin) = &app.origin
-        && area.width >= 120
-    {
-        spans.push(Span::styled(format!(" ({origin})"), t.dim));
-    }
-    spans.push(sep());
+    let mut spans = vec![sep()];
     spans.push(Span::styled("t ", t.dim));
     spans.push(Span::styled(fmt::clock(s.t), t.bold));
     spans.push(sep());
@@ -67,6 +58,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(" · ", t.dim));
         spans.extend(count(s.stopped, "stopped", t.warn));
     }
+    // The scenario's name gets the room the figures leave; its file only if there is plenty.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 5);
+    let mut name: String = s.scenario.clone();
+    if name.chars().count() > room {
+        name = name
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
+    }
+    let mut head = vec![Span::styled(" lpm ", t.title), Span::styled(name, t.bold)];
+    if let Some(origin) = &app.origin {
+        let extra = format!(" ({origin})");
+        if s.scenario.chars().count() + extra.chars().count() + 40 <= room {
+            head.push(Span::styled(extra, t.dim));
+        }
+    }
+    head.extend(spans);
+    let mut spans = head;
     let link = format!(
         "link {} Gbit/s ({})",
         fmt::sig3(s.link_gbps),
