@@ -182,3 +182,61 @@ fn short_gib(b: f64) -> String {
         format!("{:.0}K", b / 1024.0)
     }
 }
+
+/// The forecast's pages per round, for a partition that has not moved yet.
+pub fn draw_forecast_rounds(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    pr: &crate::engine::Prediction,
+) {
+    let t = &app.theme;
+    let title = Line::from(vec![
+        Span::styled(" Forecast: sent per round ", t.forecast),
+        Span::styled(
+            if pr.converges() {
+                "(converges) "
+            } else {
+                "(does not converge) "
+            },
+            if pr.converges() { t.good } else { t.bad },
+        ),
+    ]);
+    let block = Block::bordered().border_style(t.border).title(title);
+    let inner = block.inner(area);
+    let width = inner.width.max(1) as usize;
+    let n = pr.round_pages.len();
+    let fit = |bw: usize| (width + 1) / (bw + 1);
+    let bw = (1..=7).rev().find(|&bw| fit(bw) >= n).unwrap_or(1);
+    let shown = n.min(fit(bw).max(1));
+    let max = pr
+        .round_pages
+        .iter()
+        .take(shown)
+        .fold(1.0f64, |m, &v| m.max(v));
+    let bars: Vec<Bar> = pr
+        .round_pages
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, &pages)| {
+            Bar::default()
+                .value(pages.round() as u64)
+                .label(Line::from((i + 1).to_string()))
+                .text_value(if bw >= 4 {
+                    short_gib(app.pages_to_bytes(pages))
+                } else {
+                    String::new()
+                })
+                .style(t.forecast)
+                .value_style(t.selected)
+        })
+        .collect();
+    let chart = BarChart::default()
+        .block(block)
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(bw as u16)
+        .bar_gap(1)
+        .max(max.round() as u64);
+    frame.render_widget(chart, area);
+}

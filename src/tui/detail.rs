@@ -725,5 +725,27 @@ fn draw_idle(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView) {
         Span::styled("m", t.key),
         Span::styled(" migrates", t.dim),
     ]));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // Beside the figures, the forecast's rounds as bars: a shrinking series converges, a flat
+    // one will not.
+    let forecast = app
+        .forecast
+        .as_ref()
+        .filter(|(pi, pr)| Some(*pi) == app.selected && !pr.round_pages.is_empty())
+        .filter(|_| p.status != crate::engine::snapshot::PartitionStatus::NotActivated);
+    let (text, bars) = match forecast {
+        Some((_, pr)) if area.width >= 110 && area.height >= 8 => {
+            let [text, _, bars] = Layout::horizontal([
+                Constraint::Length(90),
+                Constraint::Length(1),
+                Constraint::Min(20),
+            ])
+            .areas(area);
+            (text, Some((bars, pr)))
+        }
+        _ => (area, None),
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
+    if let Some((r, pr)) = bars {
+        chart::draw_forecast_rounds(frame, r, app, pr);
+    }
 }
