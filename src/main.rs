@@ -180,9 +180,13 @@ fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut tally = Tally::default();
-    let mut bar = std::io::stderr()
-        .is_terminal()
-        .then(|| Progress::new(until));
+    // Shared by both callbacks: the events one clears the bar before printing, so that lines
+    // on a terminal shared by stdout and stderr never start in the middle of the bar.
+    let bar = std::cell::RefCell::new(
+        std::io::stderr()
+            .is_terminal()
+            .then(|| Progress::new(until)),
+    );
     if !json {
         let _ = writeln!(out, "{} ({})", scenario.name, path.display());
     }
@@ -190,6 +194,11 @@ fn run(
         &mut engine,
         until,
         |events| {
+            if !events.is_empty()
+                && let Some(bar) = bar.borrow_mut().as_mut()
+            {
+                bar.clear();
+            }
             for e in events {
                 tally.observe(e);
                 if json {
@@ -201,12 +210,12 @@ fn run(
             out.flush()
         },
         |engine| {
-            if let Some(bar) = &mut bar {
+            if let Some(bar) = bar.borrow_mut().as_mut() {
                 bar.draw(engine);
             }
         },
     );
-    if let Some(bar) = &mut bar {
+    if let Some(bar) = bar.borrow_mut().as_mut() {
         bar.clear();
     }
     let end = match result {
@@ -244,6 +253,8 @@ struct Progress {
     until: Option<f64>,
     started: Instant,
     last: Option<Instant>,
+    /// The bar is on screen (drawn and not cleared since).
+    shown: bool,
 }
 
 impl Progress {
@@ -254,6 +265,7 @@ impl Progress {
             until,
             started: Instant::now(),
             last: None,
+            shown: false,
         }
     }
 
@@ -287,11 +299,15 @@ impl Progress {
         );
         // \r and erase-to-end-of-line: the bar rewrites itself in place.
         eprint!("\r{line}\x1b[K");
+        self.shown = true;
     }
 
     fn clear(&mut self) {
-        if self.last.is_some() {
+        if self.shown {
             eprint!("\r\x1b[K");
+            self.shown = false;
+            // Drawn again at the next slice, whatever the time since the last drawing.
+            self.last = None;
         }
     }
 }

@@ -263,3 +263,18 @@ fn check_exits_1_and_names_each_failed_check() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_dashboard_refuses_a_bad_scenario_before_anything_else() {
+    let bad = SMALL.replace("system: \"frame-a\"", "system: \"frame-x\"");
+    let path = scratch("tui-refused", &bad);
+    for args in [
+        vec![path.to_str().unwrap()],
+        vec!["tui", path.to_str().unwrap()],
+    ] {
+        let out = lpm(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(text(&out.stderr).contains("unknown system \"frame-x\""));
+    }
+}

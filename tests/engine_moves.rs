@@ -379,3 +379,52 @@ fn a_bandwidth_cap_set_mid_move_slows_the_next_rounds() {
     let r2 = r[1].transfer_rate_bytes_s / 4096.0;
     assert!((r2 - 10_000.0).abs() < 10.0, "{r2}");
 }
+
+#[test]
+fn a_demand_fault_stalls_the_partition_one_round_trip_plus_one_page() {
+    let policy = Policy {
+        switchover: Switchover::PercentClean(90.0),
+        ..Policy::default()
+    };
+    let mut s = scenario(
+        vec![partition(
+            "db01",
+            "frame-a",
+            1.0,
+            Workload::Hotspot {
+                writes_mib_s: 60.0,
+                hot_percent: 5.0,
+                hot_share: 0.95,
+            },
+        )],
+        gbps_of_pages(20_000.0),
+        policy,
+    );
+    s.link.latency_ms = 1.0;
+    s.script = vec![migrate_at(0.0, "db01", "frame-b")];
+    let mut e = Engine::new(&s).unwrap();
+    // 2 x 1 ms of latency + 1/20,000 s for the page.
+    let fault_ns = 2.0e6 + 1e9 / 20_000.0;
+    let mut checked = 0;
+    while !e.is_settled() && e.now() < 120.0 {
+        let (stall, faults) = (
+            e.partitions[0].stall_ns,
+            e.move_of(0).map_or(0, |m| m.demand_faults),
+        );
+        e.advance(std::time::Duration::from_millis(1));
+        let Some(m) = e.move_of(0).or(e.last_move_of(0)) else {
+            continue;
+        };
+        let new = m.demand_faults - faults;
+        if new > 0 {
+            let expect = stall - stall.min(1e6) + new as f64 * fault_ns;
+            assert!(
+                (e.partitions[0].stall_ns - expect).abs() < 1e-3,
+                "{} vs {expect}",
+                e.partitions[0].stall_ns
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "some faults happened");
+}

@@ -314,3 +314,19 @@ fn the_readme_example_is_a_valid_scenario() {
     assert_eq!(s.seed, 42);
     assert_eq!(s.script.len(), 5);
 }
+
+#[test]
+fn the_memory_estimate_matches_what_the_engine_holds() {
+    // The refusal of scenarios too big for this machine rests on this per-page figure.
+    let s = Scenario::load(&path("policies")).unwrap();
+    let mut e = lpm::Engine::new(&s).unwrap();
+    e.run_until(1.5);
+    let m = e.move_of(0).expect("erp01 is moving");
+    let p = &e.partitions[0];
+    let held = (p.memory.as_ref().unwrap().state_bytes() + m.state_bytes()) as f64;
+    let estimate = s.simulation_bytes();
+    assert!(
+        (held - estimate).abs() < estimate * 0.02,
+        "engine holds {held} bytes, the estimate is {estimate}"
+    );
+}

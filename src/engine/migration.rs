@@ -223,17 +223,28 @@ impl Move {
         faults
     }
 
-    /// Sends up to `n` pages of the send set; returns how many it sent.
+    /// Sends up to `n` pages of the send set, in page order; returns how many it sent.
     pub fn send_pages(&mut self, source: &[u32], n: u64) -> u64 {
         let mut sent = 0;
         while sent < n {
-            let Some(p) = self.send.next_set(self.cursor) else {
-                break;
-            };
-            self.copy_page(source, p);
-            self.send.clear(p);
-            self.cursor = p + 1;
-            sent += 1;
+            // Pages behind the cursor are only ever cleared while it sweeps; should one be set
+            // there all the same, wrap once rather than leave a move that can never finish.
+            let found = self
+                .send
+                .next_set(self.cursor)
+                .or_else(|| self.send.next_set(0));
+            let Some(p) = found else { break };
+            // The rest of this word's pages in one go.
+            let end = (((p >> 6) + 1) << 6).min(self.send.len());
+            let mut q = p;
+            while q < end && sent < n {
+                if self.send.clear(q) {
+                    self.copy_page(source, q);
+                    sent += 1;
+                }
+                q += 1;
+            }
+            self.cursor = q;
         }
         sent
     }

@@ -893,7 +893,8 @@ impl Engine {
     /// Every running partition writes its memory for one step.
     fn write_memory(&mut self, t0: u64) {
         let t_s = t0 as f64 / 1e9;
-        let page_s = self.link.page_bytes / self.link.pages_per_s().max(1e-9);
+        // A demand fault: one round trip, then the page at the full link rate.
+        let page_s = 1.0 / self.link.pages_per_s().max(1e-9);
         let fault_ns = (2.0 * self.link.latency_s + page_s) * 1e9;
         for pi in 0..self.partitions.len() {
             let p = &mut self.partitions[pi];

@@ -9,7 +9,7 @@
 //! predicted).
 
 use crate::Scenario;
-use crate::engine::{Action, Engine, INACTIVE_MOVE_S, Partition, Validation};
+use crate::engine::{Action, Engine, INACTIVE_MOVE_S, Validation};
 use crate::scenario::action_name;
 use crate::sim::PartitionState;
 
@@ -101,6 +101,10 @@ impl PlanCheck {
             .iter()
             .filter(|m| !m.ok() && !m.required())
             .count();
+        if self.moves.is_empty() {
+            out.push_str("no scripted moves to validate\n");
+            return out;
+        }
         out.push_str(&format!(
             "{} of {} moves valid{}\n",
             self.moves.len() - bad - refused,
@@ -264,23 +268,16 @@ fn validate(
     // shell (without a memory image: validation never reads one), validate, remove them.
     let real = world.partitions.len();
     for p in plan.iter().filter(|p| !p.landed) {
-        let q = &world.partitions[p.partition];
-        let mut spec = q.spec.clone();
-        spec.name = format!("{} (arriving)", spec.name);
-        world.partitions.push(Partition {
-            spec,
-            system: p.to,
-            pages: q.pages,
-            memory: None,
-            writer: q.writer.clone(),
-            cpu_throttle_pct: 0.0,
-            bandwidth_cap_mib_s: None,
-            stall_ns: 0.0,
-            writes: 0,
-            page_writes: 0,
-            users_connected: 0,
-            active_move: None,
-        });
+        // Cloned without its memory image: no page is copied, and the stand-in stays right
+        // whatever fields a partition gains.
+        let q = &mut world.partitions[p.partition];
+        let memory = q.memory.take();
+        let mut shell = q.clone();
+        q.memory = memory;
+        shell.spec.name = format!("{} (arriving)", shell.spec.name);
+        shell.system = p.to;
+        shell.active_move = None;
+        world.partitions.push(shell);
     }
     let v: Validation = world.validate_index(pi, ti);
     world.partitions.truncate(real);

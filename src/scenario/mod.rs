@@ -27,6 +27,14 @@ pub const PAGE_SIZES_KIB: [u32; 2] = [4, 64];
 /// the target's received version (u32) and three bitmaps (dirty, to-send, written on target).
 pub const BYTES_PER_PAGE_IN_MOTION: f64 = 4.0 + 4.0 + 3.0 / 8.0;
 
+/// The latest time a script may act: the engine steps every millisecond up to it, so a
+/// misplaced exponent would otherwise make a run that never ends.
+pub const MAX_AT_S: f64 = 86_400.0;
+
+/// Engine memory no machine lpm runs on has (1 TiB), checked even where the available memory
+/// cannot be read.
+const MAX_SIMULATION_BYTES: f64 = (1u64 << 40) as f64;
+
 /// A whole scenario, exactly the format of DOMAIN.md section 4.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,7 +180,11 @@ impl Scenario {
             out.push(Problem::new(Anchor::Key("policy", field), m));
         }
         self.script_problems(&mut out);
-        if let Some(available) = available_bytes {
+        // Where the machine's memory is unknown, still refuse what no machine could hold
+        // (a size that would overflow the engine's page arrays).
+        if let Some(available) = available_bytes.or_else(|| {
+            (self.simulation_bytes() > MAX_SIMULATION_BYTES).then_some(MAX_SIMULATION_BYTES as u64)
+        }) {
             let need = self.simulation_bytes();
             if need > available as f64 {
                 out.push(Problem::new(
@@ -188,7 +200,7 @@ impl Scenario {
                             .iter()
                             .filter(|p| p.state == PartitionState::Running)
                             .map(|p| self.pages_of(p.memory_gib.max(0.0)))
-                            .sum::<u64>(),
+                            .fold(0u64, u64::saturating_add),
                         human_bytes(available as f64)
                     ),
                 ));
@@ -410,6 +422,14 @@ impl Scenario {
                 out.push(Problem::new(
                     at(Some("at_s")),
                     format!("{what}: at_s must be 0 or more, not {}", step.at_s),
+                ));
+            } else if step.at_s > MAX_AT_S {
+                out.push(Problem::new(
+                    at(Some("at_s")),
+                    format!(
+                        "{what}: at_s {} is later than a day ({MAX_AT_S} s) of simulated time",
+                        step.at_s
+                    ),
                 ));
             }
             for m in step.action.problems() {

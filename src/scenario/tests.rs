@@ -141,3 +141,37 @@ fn human_bytes_reads_well() {
     assert_eq!(human_bytes(64.0 * 1024.0 * 1024.0 * 1024.0), "64.0 GiB");
     assert_eq!(human_bytes(300.0 * 1024.0 * 1024.0), "300 MiB");
 }
+
+#[test]
+fn sizes_no_machine_holds_are_refused_even_without_meminfo() {
+    let huge = SMALL
+        .replace("cpus: 16, memory_gib: 64)", "cpus: 16, memory_gib: 1e300)")
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name",
+            "memory_gib: 1e299, cpus: 1, compat: Power8),\n        (name",
+        );
+    let err = Scenario::load_str(&huge, "t.ron", None).unwrap_err();
+    assert!(
+        err.messages
+            .iter()
+            .any(|m| m.contains("this machine cannot simulate")),
+        "{err}"
+    );
+}
+
+#[test]
+fn actions_later_than_a_day_are_refused() {
+    let late = SMALL.replace("(at_s: 0,", "(at_s: 1e9,");
+    let m = messages(&late);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("later than a day"), "{m:?}");
+}
+
+#[test]
+fn comments_never_hide_or_fake_a_location() {
+    let text = "// systems: [ (name: \"x\") ]\n/* name: \"y\" */ Scenario(\n  name: \"s\", systems: [\n (name: \"a\", cpus: 1),\n (name: \"b\", cpus: 2)])";
+    let l = locate::Locator::new(text);
+    assert_eq!(l.find(&Anchor::Key("name", None)), Some((3, 3)));
+    assert_eq!(l.find(&Anchor::System(1, Some("cpus"))), Some((5, 14)));
+    assert_eq!(l.find(&Anchor::System(2, None)), None);
+}
