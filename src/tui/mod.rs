@@ -1,4 +1,33 @@
-//! The operator dashboard (placeholder until the dashboard issue lands).
+//! The operator dashboard: watch and drive moves live by keyboard.
+//!
+//! The engine runs on its own thread (`driver`, `runtime`); the screen is drawn from the
+//! latest `Snapshot` by plain functions, one module per region (`header`, `frames`, `detail`,
+//! `chart`, `memory_map`, `log`, `hints`, `popup`, `help`). `app` holds the state and what keys
+//! do to it, with no terminal I/O, so `Harness` can drive the real app on a `TestBackend` with
+//! synthetic keys and simulated time.
+
+pub mod app;
+pub mod chart;
+pub mod detail;
+pub mod driver;
+pub mod fmt;
+pub mod frames;
+pub mod harness;
+pub mod header;
+pub mod help;
+pub mod hints;
+pub mod keymap;
+pub mod log;
+pub mod memory_map;
+pub mod popup;
+pub mod runtime;
+pub mod theme;
+pub mod ui;
+
+pub use app::App;
+pub use driver::{Driver, Reply, Request, Update};
+pub use harness::Harness;
+pub use theme::Theme;
 
 use crate::Scenario;
 
@@ -10,6 +39,11 @@ pub struct TuiOptions {
 }
 
 /// Opens the dashboard on a scenario and returns when the operator quits.
-pub fn run(_scenario: Scenario, _options: TuiOptions) -> anyhow::Result<()> {
-    anyhow::bail!("the dashboard is not built yet; use `lpm run SCENARIO` for a headless run")
+pub fn run(scenario: Scenario, options: TuiOptions) -> anyhow::Result<()> {
+    runtime::run(scenario, options, 1.0)
+}
+
+/// As `run`, starting at `time_scale` simulated seconds per wall second (`<`/`>` change it).
+pub fn run_at(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::Result<()> {
+    runtime::run(scenario, options, time_scale)
 }

@@ -1,0 +1,234 @@
+//! The engine's side of the dashboard: it owns the `Engine`, turns the dashboard's requests into
+//! engine actions, maps wall-clock time to simulated time (scale, pause, slow motion through the
+//! suspend window) and hands back snapshots. The runtime runs it on its own thread; tests and
+//! benches drive it directly with simulated time.
+
+use std::time::{Duration, Instant};
+
+use crate::Scenario;
+use crate::engine::{Action, Engine, Event, Phase, Prediction, Snapshot, Validation};
+
+/// What the dashboard asks of the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Apply(Action),
+    /// `migrlpar -o v`: every check, for the popup.
+    Validate {
+        partition: String,
+        to: String,
+    },
+    /// Validate, and migrate only when every check passes.
+    Migrate {
+        partition: String,
+        to: String,
+    },
+    Pause(bool),
+    Scale(f64),
+    SlowMotion(bool),
+    /// The partition the detail pane shows, and how many memory-map cells fit on screen.
+    Watch {
+        partition: Option<usize>,
+        cells: usize,
+    },
+    Quit,
+}
+
+/// The engine's answer to a request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Applied {
+        action: Action,
+        result: Result<String, String>,
+    },
+    Validated(Validation),
+    /// `m` on a partition that does not validate: nothing moved.
+    MigrateRefused(Validation),
+    Failed(String),
+}
+
+/// Everything the dashboard learns from one turn of the engine.
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub snapshot: Snapshot,
+    pub events: Vec<Event>,
+    pub replies: Vec<Reply>,
+    /// The analytic forecast for moving the watched partition now.
+    pub forecast: Option<(usize, Prediction)>,
+    /// The watched partition's checks against the next frame, while it is not moving.
+    pub preview: Option<Validation>,
+    /// The simulated seconds per wall second achieved lately, when the engine cannot keep up.
+    pub lagging: Option<f64>,
+    /// The time scale in force while a suspend window plays in slow motion.
+    pub slow_motion: Option<f64>,
+}
+
+/// Wall seconds a suspend window lasts in slow motion.
+pub const SLOW_MOTION_WALL_S: f64 = 2.0;
+
+pub struct Driver {
+    pub engine: Engine,
+    pub paused: bool,
+    pub scale: f64,
+    pub slow_motion: bool,
+    watch: Option<usize>,
+    cells: usize,
+    replies: Vec<Reply>,
+    changed: bool,
+    lagging: Option<f64>,
+}
+
+impl Driver {
+    pub fn new(scenario: &Scenario) -> Result<Driver, String> {
+        Ok(Driver {
+            engine: Engine::new(scenario)?,
+            paused: false,
+            scale: 1.0,
+            slow_motion: true,
+            watch: None,
+            cells: 0,
+            replies: Vec::new(),
+            changed: true,
+            lagging: None,
+        })
+    }
+
+    /// Something new to show since the last update.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// Carries out a request; its reply comes with the next update.
+    pub fn execute(&mut self, request: Request) {
+        self.changed = true;
+        match request {
+            Request::Apply(action) => {
+                let result = self.engine.apply(&action);
+                self.replies.push(Reply::Applied { action, result });
+            }
+            Request::Validate { partition, to } => match self.engine.validate(&partition, &to) {
+                Ok(v) => {
+                    // Through `apply` too, so that the log records the outcome.
+                    let _ = self.engine.apply(&Action::Validate { partition, to });
+                    self.replies.push(Reply::Validated(v));
+                }
+                Err(e) => self.replies.push(Reply::Failed(e)),
+            },
+            Request::Migrate { partition, to } => match self.engine.validate(&partition, &to) {
+                Ok(v) if !v.ok() => {
+                    let _ = self.engine.apply(&Action::Validate { partition, to });
+                    self.replies.push(Reply::MigrateRefused(v));
+                }
+                Ok(_) => {
+                    let action = Action::Migrate { partition, to };
+                    let result = self.engine.apply(&action);
+                    self.replies.push(Reply::Applied { action, result });
+                }
+                Err(e) => self.replies.push(Reply::Failed(e)),
+            },
+            Request::Pause(p) => self.paused = p,
+            Request::Scale(s) => self.scale = s,
+            Request::SlowMotion(on) => self.slow_motion = on,
+            Request::Watch { partition, cells } => {
+                self.watch = partition;
+                self.cells = cells;
+            }
+            Request::Quit => {}
+        }
+    }
+
+    /// Advances simulated time by exactly `dt`, whatever the scale or pause.
+    pub fn advance_sim(&mut self, dt: Duration) {
+        self.engine.advance(dt);
+        self.changed = true;
+    }
+
+    /// The time scale in force now: the operator's, or slower while a suspend window plays in
+    /// slow motion so that the audience sees it open and close (~2 s of wall time).
+    pub fn effective_scale(&self) -> f64 {
+        self.slow_motion_scale().unwrap_or(self.scale)
+    }
+
+    fn slow_motion_scale(&self) -> Option<f64> {
+        if !self.slow_motion {
+            return None;
+        }
+        let window_ns = self
+            .engine
+            .moves
+            .iter()
+            .filter(|m| m.phase == Phase::Suspended)
+            .map(|m| m.resume_at_ns.saturating_sub(m.suspend_ns.unwrap_or(0)))
+            .max()?;
+        let scale = (window_ns as f64 / 1e9 / SLOW_MOTION_WALL_S).max(0.001);
+        (scale < self.scale).then_some(scale)
+    }
+
+    fn live_precopy(&self) -> bool {
+        self.engine
+            .moves
+            .iter()
+            .any(|m| matches!(m.phase, Phase::PreCopy | Phase::Suspended))
+    }
+
+    /// Advances simulated time for `wall` of wall-clock time at the scale in force. With a
+    /// `deadline`, stops when the wall clock passes it (the engine could not keep up) and
+    /// drops the rest; returns the simulated time advanced.
+    pub fn advance_wall(&mut self, wall: Duration, deadline: Option<Instant>) -> Duration {
+        if self.paused {
+            return Duration::ZERO;
+        }
+        let mut wall_left = wall.as_secs_f64();
+        let mut advanced = 0.0;
+        while wall_left > 1e-12 {
+            let scale = self.effective_scale();
+            let mut sim = wall_left * scale;
+            // Step finely while a switch-over may come, so that slow motion starts on time;
+            // coarsely otherwise, but in slices a deadline can interrupt.
+            let slice = if self.slow_motion && self.live_precopy() {
+                0.001
+            } else if deadline.is_some() {
+                0.010
+            } else {
+                sim
+            };
+            sim = sim.min(slice.max(1e-9));
+            self.engine.advance(Duration::from_secs_f64(sim));
+            advanced += sim;
+            wall_left -= sim / scale;
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                break;
+            }
+        }
+        self.changed = true;
+        Duration::from_secs_f64(advanced)
+    }
+
+    /// Records how fast the simulation really runs, when slower than asked.
+    pub fn set_lagging(&mut self, achieved: Option<f64>) {
+        self.lagging = achieved;
+    }
+
+    /// The world now, the events since the last update and the replies to requests.
+    pub fn update(&mut self) -> Update {
+        self.changed = false;
+        let pi = self.watch.filter(|&p| p < self.engine.partitions.len());
+        let map_for = pi.and_then(|p| self.engine.last_move_of(p).map(|m| m.id));
+        let snapshot = self.engine.snapshot_with(map_for, self.cells);
+        let frames = self.engine.systems.len();
+        let preview = pi
+            .filter(|&p| frames > 1 && self.engine.move_of(p).is_none())
+            .map(|p| {
+                let to = (self.engine.partitions[p].system + 1) % frames;
+                self.engine.validate_index(p, to)
+            });
+        Update {
+            preview,
+            forecast: pi.map(|p| (p, self.engine.predict_move(p))),
+            snapshot,
+            events: self.engine.drain_events(),
+            replies: std::mem::take(&mut self.replies),
+            lagging: self.lagging,
+            slow_motion: self.slow_motion_scale(),
+        }
+    }
+}

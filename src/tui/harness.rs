@@ -1,0 +1,173 @@
+//! The real app on a `TestBackend`, driven by synthetic keys and simulated time: for tests,
+//! benches and anything else that must not need a terminal or a wall clock.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::App;
+use super::driver::{Driver, Request};
+use super::theme::Theme;
+use super::ui;
+use crate::Scenario;
+use crate::engine::Snapshot;
+
+pub struct Harness {
+    pub app: App,
+    pub driver: Driver,
+    pub terminal: Terminal<TestBackend>,
+}
+
+impl Harness {
+    /// The dashboard on `scenario` at `width` x `height`, monochrome (stable snapshots).
+    pub fn new(scenario: &Scenario, width: u16, height: u16) -> Harness {
+        Harness::with_theme(scenario, width, height, Theme::mono())
+    }
+
+    pub fn with_theme(scenario: &Scenario, width: u16, height: u16, theme: Theme) -> Harness {
+        let mut driver = Driver::new(scenario).expect("the scenario builds");
+        let first = driver.update();
+        let mut app = App::new(first.snapshot.clone(), Some("test".into()), theme);
+        app.on_update(first);
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+        let mut h = Harness {
+            app,
+            driver,
+            terminal,
+        };
+        h.render();
+        h
+    }
+
+    /// Hands the app's requests to the engine and the engine's update back to the app.
+    pub fn pump(&mut self) {
+        let requests = self.app.take_requests();
+        let any = !requests.is_empty();
+        for r in requests {
+            if r != Request::Quit {
+                self.driver.execute(r);
+            }
+        }
+        if any || self.driver.changed() {
+            let u = self.driver.update();
+            self.app.on_update(u);
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.key_event(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.key_event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    }
+
+    pub fn key_event(&mut self, key: KeyEvent) {
+        self.app.on_key(key);
+        self.pump();
+    }
+
+    /// Presses each character of `keys` in turn.
+    pub fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Selects a partition by name, with the arrow keys and Tab as an operator would.
+    pub fn select(&mut self, name: &str) {
+        for _ in 0..self.app.snap.systems.len() {
+            for _ in 0..self.app.snap.partitions.len() {
+                if self.app.partition().is_some_and(|p| p.name == name) {
+                    return;
+                }
+                self.key(KeyCode::Down);
+            }
+            if self.app.partition().is_some_and(|p| p.name == name) {
+                return;
+            }
+            for _ in 0..self.app.snap.partitions.len() {
+                self.key(KeyCode::Up);
+            }
+            if self.app.partition().is_some_and(|p| p.name == name) {
+                return;
+            }
+            self.key(KeyCode::Tab);
+        }
+        panic!("no partition named {name} on screen");
+    }
+
+    /// Advances simulated time by `secs` (nothing happens while paused), then updates the app.
+    pub fn advance(&mut self, secs: f64) {
+        if !self.driver.paused {
+            self.driver.advance_sim(Duration::from_secs_f64(secs));
+        }
+        self.pump();
+    }
+
+    /// Advances simulated time in `step`s until `done` holds, at most `max_secs`; true if it held.
+    pub fn advance_until(
+        &mut self,
+        max_secs: f64,
+        step: f64,
+        done: impl Fn(&Snapshot) -> bool,
+    ) -> bool {
+        let mut t = 0.0;
+        while t < max_secs {
+            if done(&self.driver.engine.snapshot()) {
+                self.pump();
+                return true;
+            }
+            self.driver.advance_sim(Duration::from_secs_f64(step));
+            t += step;
+        }
+        self.pump();
+        done(&self.app.snap)
+    }
+
+    /// Draws a frame (twice when the memory map asked for a new size) and returns the buffer.
+    pub fn render(&mut self) -> &Buffer {
+        for _ in 0..3 {
+            let app = &self.app;
+            self.terminal
+                .draw(|f| ui::draw(f, app))
+                .expect("draw on a test backend");
+            // A new memory-map size (or selection) asks the engine for a fitting map.
+            let requests = self.app.take_requests();
+            if requests.is_empty() {
+                break;
+            }
+            for r in requests {
+                self.driver.execute(r);
+            }
+            let u = self.driver.update();
+            self.app.on_update(u);
+        }
+        self.terminal.backend().buffer()
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&mut self) -> String {
+        let buf = self.render().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.terminal.backend_mut().resize(width, height);
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, width, height))
+            .ok();
+    }
+}

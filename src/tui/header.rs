@@ -1,0 +1,92 @@
+//! The top line: scenario, simulated clock, time scale, and the count of moves.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::App;
+use super::fmt;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let s = &app.snap;
+    let sep = || Span::styled(" │ ", t.border);
+    let mut spans = vec![sep()];
+    spans.push(Span::styled("t ", t.dim));
+    spans.push(Span::styled(fmt::clock(s.t), t.bold));
+    spans.push(sep());
+    if app.paused {
+        spans.push(Span::styled(" ⏸ PAUSED ", t.paused));
+        spans.push(Span::styled(format!(" {}", fmt::scale(app.scale)), t.dim));
+    } else {
+        spans.push(Span::styled("▶ ", t.running));
+        spans.push(Span::styled(fmt::scale(app.scale), t.bold));
+        if let Some(slow) = app.slow_motion_now {
+            spans.push(Span::styled(
+                format!(" · slow motion {} (suspend window)", fmt::scale(slow)),
+                t.suspend,
+            ));
+        } else if let Some(actual) = app.lagging {
+            spans.push(Span::styled(
+                format!(" (engine keeps {})", fmt::scale(actual)),
+                t.warn,
+            ));
+        }
+    }
+    spans.push(sep());
+    let count = |n: usize, label: &'static str, style| {
+        [
+            Span::styled(n.to_string(), if n > 0 { style } else { t.dim }),
+            Span::styled(format!(" {label}"), t.dim),
+        ]
+    };
+    let narrow = area.width < 120;
+    if !narrow {
+        spans.push(Span::styled("moves ", t.dim));
+    }
+    spans.extend(count(
+        s.in_flight,
+        if narrow { "moving" } else { "in flight" },
+        t.info,
+    ));
+    spans.push(Span::styled(" · ", t.dim));
+    spans.extend(count(s.queued, "queued", t.warn));
+    spans.push(Span::styled(" · ", t.dim));
+    spans.extend(count(s.completed, "done", t.good));
+    if s.stopped > 0 || area.width >= 120 {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.extend(count(s.stopped, "stopped", t.warn));
+    }
+    // The scenario's name gets the room the figures leave; its file only if there is plenty.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 5);
+    let mut name: String = s.scenario.clone();
+    if name.chars().count() > room {
+        name = name
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
+    }
+    let mut head = vec![Span::styled(" lpm ", t.title), Span::styled(name, t.bold)];
+    if let Some(origin) = &app.origin {
+        let extra = format!(" ({origin})");
+        if s.scenario.chars().count() + extra.chars().count() + 40 <= room {
+            head.push(Span::styled(extra, t.dim));
+        }
+    }
+    head.extend(spans);
+    let mut spans = head;
+    let link = format!(
+        "link {} Gbit/s ({})",
+        fmt::sig3(s.link_gbps),
+        fmt::mib_s(app.link_mib_s())
+    );
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if used + 3 + link.chars().count() <= area.width as usize {
+        spans.push(sep());
+        spans.push(Span::styled(link, t.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,67 @@
+//! The bottom line: the last message, then the keys that work here, from the keymap table.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::App;
+use super::keymap::{self, Command};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
+    let t = &app.theme;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    let message = match &app.status {
+        Some(s) => Some((s.text.clone(), if s.error { t.bad } else { t.info })),
+        None if show_last_log => app
+            .visible_log()
+            .next_back()
+            .map(|l| (format!("{:.3} s {}", l.t, l.text), t.dim)),
+        None => None,
+    };
+    let width = area.width as usize;
+    // The keys always shown at the end of the bar.
+    let tail: Vec<_> = keymap::hints(app.context())
+        .filter(|b| matches!(b.command, Command::Help | Command::Quit))
+        .collect();
+    let tail_len: usize = tail
+        .iter()
+        .map(|b| b.hint.unwrap_or("").chars().count() + 2)
+        .sum();
+    if let Some((text, style)) = message {
+        let room = width.saturating_sub(tail_len + 2).max(20).min(width);
+        let text: String = if text.chars().count() > room {
+            text.chars()
+                .take(room.saturating_sub(1))
+                .collect::<String>()
+                + "…"
+        } else {
+            text
+        };
+        used += text.chars().count() + 2;
+        spans.push(Span::styled(format!(" {text} "), style));
+    }
+    let mut hints: Vec<_> = keymap::hints(app.context())
+        .filter(|b| !matches!(b.command, Command::Help | Command::Quit))
+        .collect();
+    hints.extend(tail.iter().copied());
+    let n = hints.len();
+    for (i, b) in hints.into_iter().enumerate() {
+        let (keys, word) = keymap::split_hint(b.hint.unwrap_or(""));
+        let len = keys.chars().count() + word.chars().count() + 3;
+        let keep = matches!(b.command, Command::Help | Command::Quit);
+        let room_for_tail = if keep { 0 } else { tail_len };
+        if used + len + room_for_tail > width && !(keep && i + 1 >= n) {
+            continue;
+        }
+        if used + len > width {
+            break;
+        }
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(keys, t.key));
+        spans.push(Span::styled(format!(" {word} "), t.dim));
+        used += len;
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,481 @@
+//! One table of keys. The handler looks keys up here, the hint bar shows the entries with a
+//! hint, and the `?` overlay lists them all, so help can never drift from what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks the dashboard to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Up,
+    Down,
+    OtherFrame,
+    NextMove,
+    PrevMove,
+    Validate,
+    Migrate,
+    Stop,
+    CapUp,
+    CapDown,
+    ThrottleUp,
+    ThrottleDown,
+    AutoConverge,
+    RemoveIo,
+    Evacuate,
+    Pause,
+    Slower,
+    Faster,
+    SlowMotion,
+    LogLevel,
+    Help,
+    Quit,
+    ForceQuit,
+    // In a confirmation.
+    Yes,
+    No,
+    Choose,
+    Toggle,
+    // In a popup or the help overlay.
+    Close,
+}
+
+/// Where the keys are read: each context has its own part of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Main,
+    Confirm,
+    Popup,
+    Help,
+}
+
+/// A key: a code and whether Ctrl must be held (Shift is implied by the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in the hint bar and the help.
+    pub label: &'static str,
+    pub command: Command,
+    /// The help overlay's line.
+    pub help: &'static str,
+    /// The hint bar's entry, for the bindings worth a place there: the keys (up to the first
+    /// space), then the word.
+    pub hint: Option<&'static str>,
+    /// The help overlay's section.
+    pub group: &'static str,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    label: &'static str,
+    command: Command,
+    help: &'static str,
+    hint: Option<&'static str>,
+    group: &'static str,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        label,
+        command,
+        help,
+        hint,
+        group,
+    }
+}
+
+use Command as C;
+use Context::{Confirm, Help, Main, Popup};
+
+const NAV: &str = "Navigate";
+const MOVE: &str = "Move";
+const TUNE: &str = "Tune the move";
+const TIME: &str = "Time and view";
+
+/// Every key of the dashboard, in the order help and hints show them.
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        Main,
+        &[code(KeyCode::Up), ch('k')],
+        "↑/k",
+        C::Up,
+        "select the partition above",
+        None,
+        NAV,
+    ),
+    bind(
+        Main,
+        &[code(KeyCode::Down), ch('j')],
+        "↓/j",
+        C::Down,
+        "select the partition below",
+        Some("↑↓ select"),
+        NAV,
+    ),
+    bind(
+        Main,
+        &[
+            code(KeyCode::Tab),
+            code(KeyCode::BackTab),
+            code(KeyCode::Left),
+            code(KeyCode::Right),
+            ch('h'),
+            ch('l'),
+        ],
+        "Tab/←/→",
+        C::OtherFrame,
+        "switch to the other frame",
+        Some("Tab frame"),
+        NAV,
+    ),
+    bind(
+        Main,
+        &[ch(']'), ch('n')],
+        "]/n",
+        C::NextMove,
+        "select the next partition that is moving",
+        None,
+        NAV,
+    ),
+    bind(
+        Main,
+        &[ch('['), ch('p')],
+        "[/p",
+        C::PrevMove,
+        "select the previous partition that is moving",
+        None,
+        NAV,
+    ),
+    bind(
+        Main,
+        &[ch('v'), code(KeyCode::Enter)],
+        "v/Enter",
+        C::Validate,
+        "validate the partition against the other frame (lists every check)",
+        Some("v validate"),
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('m')],
+        "m",
+        C::Migrate,
+        "migrate it to the other frame (validates first; shows why if it cannot)",
+        Some("m migrate"),
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('s')],
+        "s",
+        C::Stop,
+        "stop its move (asks first; refused once it resumed on the target)",
+        Some("s stop"),
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('e')],
+        "e",
+        C::Evacuate,
+        "evacuate the frame: move every partition that validates (asks first)",
+        Some("e evacuate"),
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('d')],
+        "d",
+        C::RemoveIo,
+        "remove the partition's dedicated I/O adapters by dynamic LPAR (asks first)",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('+'), ch('=')],
+        "+/-",
+        C::CapUp,
+        "raise / lower the bandwidth cap of its move",
+        Some("+/- cap"),
+        TUNE,
+    ),
+    bind(
+        Main,
+        &[ch('-'), ch('_')],
+        "-",
+        C::CapDown,
+        "lower the bandwidth cap of its move",
+        None,
+        TUNE,
+    ),
+    bind(
+        Main,
+        &[ch('t')],
+        "t/T",
+        C::ThrottleUp,
+        "raise / lower its CPU throttle by 10%",
+        Some("t/T throttle"),
+        TUNE,
+    ),
+    bind(
+        Main,
+        &[ch('T')],
+        "T",
+        C::ThrottleDown,
+        "lower its CPU throttle by 10%",
+        None,
+        TUNE,
+    ),
+    bind(
+        Main,
+        &[ch('a')],
+        "a",
+        C::AutoConverge,
+        "turn auto-converge on or off for its move",
+        Some("a auto-converge"),
+        TUNE,
+    ),
+    bind(
+        Main,
+        &[ch(' ')],
+        "space",
+        C::Pause,
+        "pause / resume simulated time",
+        Some("space pause"),
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('<'), ch(',')],
+        "</>",
+        C::Slower,
+        "slower / faster simulated time",
+        Some("</> speed"),
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('>'), ch('.')],
+        ">",
+        C::Faster,
+        "faster simulated time",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('w')],
+        "w",
+        C::SlowMotion,
+        "slow motion through suspend windows on / off",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('L')],
+        "L",
+        C::LogLevel,
+        "cycle the log's level filter (all / info / warnings)",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('?')],
+        "?",
+        C::Help,
+        "show this help",
+        Some("? help"),
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('q')],
+        "q",
+        C::Quit,
+        "quit (asks when moves are in flight)",
+        Some("q quit"),
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        TIME,
+    ),
+    bind(Confirm, &[ch('y')], "y", C::Yes, "yes", Some("y yes"), ""),
+    bind(
+        Confirm,
+        &[ch('n'), code(KeyCode::Esc), ch('q')],
+        "n/Esc",
+        C::No,
+        "no",
+        Some("n/Esc no"),
+        "",
+    ),
+    bind(
+        Confirm,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        C::Choose,
+        "the highlighted answer",
+        Some("Enter choose"),
+        "",
+    ),
+    bind(
+        Confirm,
+        &[
+            code(KeyCode::Tab),
+            code(KeyCode::BackTab),
+            code(KeyCode::Left),
+            code(KeyCode::Right),
+            ch('h'),
+            ch('l'),
+        ],
+        "←/→",
+        C::Toggle,
+        "switch answer",
+        Some("←→ switch"),
+        "",
+    ),
+    bind(
+        Confirm,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Popup,
+        &[code(KeyCode::Esc), code(KeyCode::Enter), ch('q'), ch('v')],
+        "Esc/Enter",
+        C::Close,
+        "close",
+        Some("Esc close"),
+        "",
+    ),
+    bind(
+        Popup,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Help,
+        &[code(KeyCode::Esc), ch('?'), ch('q'), code(KeyCode::Enter)],
+        "Esc/?",
+        C::Close,
+        "close help",
+        Some("Esc close"),
+        "",
+    ),
+    bind(
+        Help,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+];
+
+/// The command a key means in a context.
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match key.code {
+        // Some terminals report Shift+Tab as Tab with Shift.
+        KeyCode::Tab if key.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        c => c,
+    };
+    BINDINGS
+        .iter()
+        .filter(|b| b.context == context)
+        .find(|b| b.keys.iter().any(|k| k.code == code && k.ctrl == ctrl))
+        .map(|b| b.command)
+}
+
+/// A hint split into its keys and its word.
+pub fn split_hint(hint: &'static str) -> (&'static str, &'static str) {
+    hint.split_once(' ').unwrap_or((hint, ""))
+}
+
+/// The bindings of a context that belong on the hint bar.
+pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS
+        .iter()
+        .filter(move |b| b.context == context && b.hint.is_some())
+}
+
+/// Help sections in order, each with its bindings (the second key of a pair such as `+/-` is
+/// listed with the first).
+pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    let mut out: Vec<(&'static str, Vec<&'static Binding>)> = Vec::new();
+    for b in BINDINGS.iter().filter(|b| b.context == Main) {
+        if is_pair_tail(b) {
+            continue;
+        }
+        match out.iter_mut().find(|(g, _)| *g == b.group) {
+            Some((_, v)) => v.push(b),
+            None => out.push((b.group, vec![b])),
+        }
+    }
+    out
+}
+
+/// The second half of a pair (`-` of `+/-`, `T` of `t/T`, `>` of `</>`), described by the first.
+pub fn is_pair_tail(b: &Binding) -> bool {
+    matches!(b.command, C::CapDown | C::ThrottleDown | C::Faster)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.context == b.context {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.context);
+                    }
+                }
+            }
+        }
+    }
+}

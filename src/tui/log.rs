@@ -1,0 +1,62 @@
+//! The log pane: the engine's events as readable lines, filtered by level. The runtime shows
+//! them through `tracing` and tui-logger; tests (and any app without a logger) draw the app's
+//! own copy of the same lines.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::app::{App, Level};
+
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Debug => "all",
+        Level::Info => "info+",
+        Level::Warn => "warnings",
+        Level::Error => "errors",
+    }
+}
+
+pub fn block(app: &App) -> Block<'_> {
+    let t = &app.theme;
+    Block::bordered()
+        .border_style(t.border)
+        .title(Line::from(vec![
+            Span::styled(" Log ", t.dim),
+            Span::styled(format!("[{}] ", level_word(app.log_level)), t.bold),
+            Span::styled("L ", t.key),
+            Span::styled("filters ", t.dim),
+        ]))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if app.trace {
+        super::runtime::draw_logger(frame, area, app);
+        return;
+    }
+    let t = &app.theme;
+    let block = block(app);
+    let inner = block.inner(area);
+    let n = inner.height as usize;
+    let lines: Vec<Line> = {
+        let mut v: Vec<&super::app::LogLine> = app.visible_log().rev().take(n).collect();
+        v.reverse();
+        v.into_iter()
+            .map(|l| {
+                let style = match l.level {
+                    Level::Error => t.bad,
+                    Level::Warn => t.warn,
+                    Level::Info => t.base,
+                    Level::Debug => t.dim,
+                };
+                Line::from(vec![
+                    Span::styled(format!("{:>9.3} s ", l.t), t.dim),
+                    Span::styled(format!("{:<5} ", l.level.label()), style),
+                    Span::styled(l.text.clone(), style),
+                ])
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

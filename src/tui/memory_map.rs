@@ -1,0 +1,94 @@
+//! The partition's memory as a grid: each cell a run of pages, drawn by how they stand on the
+//! target — never sent, clean, or dirty again — so an audience watches memory fill up on the
+//! target and hot regions re-dirty.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::app::App;
+use super::fmt;
+use crate::engine::snapshot::{MapCell, MoveView};
+
+/// The glyph and style of a cell. Glyphs differ too, so the map reads without colour.
+pub fn cell_look(app: &App, c: &MapCell) -> (&'static str, Style) {
+    let t = &app.theme;
+    let n = c.pages.max(1) as f64;
+    let dirty = c.dirty as f64 / n;
+    let never = c.never_sent as f64 / n;
+    if dirty >= 0.25 {
+        ("▓", t.dirty)
+    } else if dirty >= 0.02 {
+        ("▒", t.dirty)
+    } else if never >= 0.5 {
+        ("·", t.never_sent)
+    } else if never > 0.0 {
+        ("▄", t.clean)
+    } else {
+        ("█", t.clean)
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
+    let t = &app.theme;
+    let block = Block::bordered()
+        .border_style(t.border)
+        .title(Span::styled(" Memory map ", t.dim));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 2 || inner.width < 4 {
+        app.map_cells.set(0);
+        return;
+    }
+    let grid_h = inner.height - 1;
+    let cells = inner.width as usize * grid_h as usize;
+    app.map_cells.set(if m.inactive { 0 } else { cells });
+    if m.inactive {
+        let msg = Paragraph::new(Span::styled("no memory: profile only", t.dim));
+        frame.render_widget(msg, inner);
+        return;
+    }
+    let map = &m.memory_map;
+    let mut lines: Vec<Line> = Vec::with_capacity(grid_h as usize + 1);
+    if map.is_empty() {
+        lines.push(Line::from(Span::styled("…", t.dim)));
+    } else {
+        let w = inner.width as usize;
+        for row in map.chunks(w).take(grid_h as usize) {
+            let spans: Vec<Span> = row
+                .iter()
+                .map(|c| {
+                    let (g, s) = cell_look(app, c);
+                    Span::styled(g, s)
+                })
+                .collect();
+            lines.push(Line::from(spans));
+        }
+        while lines.len() < grid_h as usize {
+            lines.push(Line::raw(""));
+        }
+    }
+    let per_cell = if map.is_empty() {
+        0.0
+    } else {
+        m.pages as f64 / map.len() as f64
+    };
+    let mut legend = vec![
+        Span::styled("█", t.clean),
+        Span::styled(" clean ", t.dim),
+        Span::styled("▒", t.dirty),
+        Span::styled(" dirty ", t.dim),
+        Span::styled("·", t.never_sent),
+        Span::styled(" unsent", t.dim),
+    ];
+    if inner.width >= 44 && per_cell > 0.0 {
+        legend.push(Span::styled(
+            format!(" · cell {}", fmt::bytes(app.pages_to_bytes(per_cell))),
+            t.dim,
+        ));
+    }
+    lines.push(Line::from(legend));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,216 @@
+//! The real terminal: the engine on its own thread, one `tokio::select!` over key events, the
+//! engine's updates and a frame deadline. Frames are drawn only when something changed, at most
+//! ~30 per second; paused and idle, nothing wakes up.
+
+use std::io::IsTerminal;
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use ratatui::layout::Rect;
+use tokio::sync::mpsc;
+
+use super::app::{App, Level};
+use super::driver::{Driver, Request, Update};
+use super::theme::Theme;
+use super::{TuiOptions, ui};
+use crate::Scenario;
+
+/// Shortest time between two frames (~30 fps).
+const FRAME: Duration = Duration::from_millis(33);
+/// How often a running engine reports.
+const TICK: Duration = Duration::from_millis(33);
+/// Wall time the engine may spend per tick before it lets the simulation fall behind.
+const BUDGET: Duration = Duration::from_millis(28);
+
+pub fn run(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "standard output is not a terminal: the dashboard needs one. \
+             Use `lpm run SCENARIO` (or `lpm run SCENARIO --json`) for a headless run."
+        );
+    }
+    let mut driver = Driver::new(&scenario).map_err(anyhow::Error::msg)?;
+    init_logging();
+    let first = driver.update();
+    let mut app = App::new(first.snapshot.clone(), options.origin, Theme::from_env());
+    app.trace = true;
+    // The first log line went to the app's own buffer only; repeat it for the logger.
+    if let Some(l) = app.log.back().cloned() {
+        tracing::info!(target: "lpm", "{:>9.3} s  {}", l.t, l.text);
+    }
+    app.on_update(first);
+    if time_scale.is_finite() && time_scale > 0.0 && time_scale != 1.0 {
+        app.set_scale(time_scale);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    // ratatui::init installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::init();
+    let result = rt.block_on(ui_loop(&mut terminal, app, driver));
+    ratatui::restore();
+    result
+}
+
+fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let _ = tui_logger::init_logger(tui_logger::LevelFilter::Trace);
+    tui_logger::set_default_level(tui_logger::LevelFilter::Trace);
+    let _ = tracing_subscriber::registry()
+        .with(tui_logger::TuiTracingSubscriberLayer)
+        .try_init();
+}
+
+async fn ui_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut app: App,
+    driver: Driver,
+) -> anyhow::Result<()> {
+    let (cmd_tx, cmd_rx) = std_mpsc::channel::<Request>();
+    let (upd_tx, mut upd_rx) = mpsc::unbounded_channel::<Update>();
+    let engine = std::thread::Builder::new()
+        .name("lpm-engine".into())
+        .spawn(move || engine_loop(driver, cmd_rx, upd_tx))?;
+    let mut keys = EventStream::new();
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+    let result = loop {
+        for r in app.take_requests() {
+            if cmd_tx.send(r).is_err() {
+                break;
+            }
+        }
+        if app.quit {
+            break Ok(());
+        }
+        let now = Instant::now();
+        if dirty && last_draw.is_none_or(|d| now >= d + FRAME) {
+            tui_logger::move_events();
+            terminal.draw(|f| ui::draw(f, &app))?;
+            last_draw = Some(now);
+            dirty = false;
+            // The memory map may have a new size: tell the engine before waiting.
+            for r in app.take_requests() {
+                let _ = cmd_tx.send(r);
+            }
+        }
+        let deadline = last_draw.map(|d| d + FRAME).unwrap_or(now);
+        tokio::select! {
+            ev = keys.next() => match ev {
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
+                    app.on_key(k);
+                    dirty = true;
+                }
+                Some(Ok(TermEvent::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break Err(e.into()),
+                None => break Ok(()),
+            },
+            u = upd_rx.recv() => match u {
+                Some(u) => {
+                    app.on_update(u);
+                    // Keep the latest world; every event and reply still counts.
+                    while let Ok(u) = upd_rx.try_recv() {
+                        app.on_update(u);
+                    }
+                    dirty = true;
+                }
+                None => break Err(anyhow::anyhow!("the engine thread stopped")),
+            },
+            _ = tokio::time::sleep_until(deadline.into()), if dirty => {}
+        }
+    };
+    let _ = cmd_tx.send(Request::Quit);
+    drop(cmd_tx);
+    let _ = engine.join();
+    result
+}
+
+/// The engine's thread: carries out requests, advances simulated time by wall time x scale, and
+/// reports ~30 times a second while time runs. Paused, it sleeps until a request comes.
+fn engine_loop(
+    mut driver: Driver,
+    requests: std_mpsc::Receiver<Request>,
+    updates: mpsc::UnboundedSender<Update>,
+) {
+    let mut last = Instant::now();
+    // Simulated and wall seconds over the last second or so, to report a lagging engine.
+    let mut window = (0.0f64, 0.0f64, 0.0f64);
+    loop {
+        let request = if driver.paused {
+            match requests.recv() {
+                Ok(r) => Some(r),
+                Err(_) => return,
+            }
+        } else {
+            let wait = (last + TICK).saturating_duration_since(Instant::now());
+            match requests.recv_timeout(wait) {
+                Ok(r) => Some(r),
+                Err(std_mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        let mut quit = false;
+        for r in request.into_iter().chain(requests.try_iter()) {
+            quit |= r == Request::Quit;
+            let unpause = r == Request::Pause(false);
+            driver.execute(r);
+            if unpause {
+                // Paused time does not count.
+                last = Instant::now();
+            }
+        }
+        if quit {
+            return;
+        }
+        let now = Instant::now();
+        if !driver.paused && now >= last + TICK {
+            let wall = (now - last).min(Duration::from_millis(250));
+            last = now;
+            let asked = wall.as_secs_f64() * driver.effective_scale();
+            let sim = driver.advance_wall(wall, Some(now + BUDGET));
+            window.0 += sim.as_secs_f64();
+            window.1 += asked;
+            window.2 += wall.as_secs_f64();
+            if window.2 >= 1.0 {
+                let behind = window.0 < window.1 * 0.95;
+                driver.set_lagging(behind.then(|| window.0 / window.2));
+                window = (0.0, 0.0, 0.0);
+            }
+        }
+        if driver.changed() && updates.send(driver.update()).is_err() {
+            return;
+        }
+    }
+}
+
+/// The log pane through tui-logger, filtered at the app's level.
+pub fn draw_logger(frame: &mut Frame, area: Rect, app: &App) {
+    use tui_logger::{LevelFilter, TuiLoggerLevelOutput, TuiLoggerWidget, TuiWidgetState};
+    let t = &app.theme;
+    let level = match app.log_level {
+        Level::Debug => LevelFilter::Debug,
+        Level::Info => LevelFilter::Info,
+        Level::Warn => LevelFilter::Warn,
+        Level::Error => LevelFilter::Error,
+    };
+    let state = TuiWidgetState::new().set_default_display_level(level);
+    let widget = TuiLoggerWidget::default()
+        .block(super::log::block(app))
+        .output_timestamp(None)
+        .output_level(Some(TuiLoggerLevelOutput::Abbreviated))
+        .output_target(false)
+        .output_file(false)
+        .output_line(false)
+        .style_error(t.bad)
+        .style_warn(t.warn)
+        .style_info(t.base)
+        .style_debug(t.dim)
+        .style_trace(t.dim)
+        .state(&state);
+    frame.render_widget(widget, area);
+}
