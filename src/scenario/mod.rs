@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Action, Policy, ScriptStep};
-use crate::sim::{LinkSpec, PartitionSpec, PartitionState, SystemSpec};
+use crate::sim::{LinkSpec, PartitionSpec, PartitionState, SystemSpec, Workload};
 
 use locate::{Anchor, Locator};
 
@@ -30,6 +30,20 @@ pub const BYTES_PER_PAGE_IN_MOTION: f64 = 4.0 + 4.0 + 3.0 / 8.0;
 /// The latest time a script may act: the engine steps every millisecond up to it, so a
 /// misplaced exponent would otherwise make a run that never ends.
 pub const MAX_AT_S: f64 = 86_400.0;
+
+/// Mover service partitions per frame, and moves per mover, beyond any real installation (a
+/// frame has a few VIOS; VIOS allows up to 16 moves per MSP): mover slots are their product,
+/// which must stay far from overflowing.
+pub const MAX_MSPS: u32 = 64;
+pub const MAX_MSP_OPS: u32 = 1024;
+
+/// The longest link latency and suspend overhead, ms: a minute. Past it the engine's
+/// nanosecond clock overflowed (1e300 ms of latency saturated to u64::MAX ns, then `now +` it).
+pub const MAX_DELAY_MS: f64 = 60_000.0;
+
+/// Page writes beyond any memory bus (100 GiB/s). The engine spends every write of a moving
+/// partition page by page: 1e12 MiB/s was 2.6e14 writes per simulated millisecond, a hang.
+pub const MAX_WRITES_MIB_S: f64 = 102_400.0;
 
 /// Engine memory no machine lpm runs on has (1 TiB), checked even where the available memory
 /// cannot be read.
@@ -150,8 +164,14 @@ impl Scenario {
         self.partitions
             .iter()
             .filter(|p| p.state == PartitionState::Running)
-            .map(|p| self.pages_of(p.memory_gib.max(0.0)) as f64 * BYTES_PER_PAGE_IN_MOTION)
+            .map(|p| self.pages_f64(p.memory_gib) * BYTES_PER_PAGE_IN_MOTION)
             .sum()
+    }
+
+    /// Pages of `memory_gib` as a float: sizes past `u64` pages keep their magnitude (an
+    /// integer page count would saturate and understate what they need).
+    fn pages_f64(&self, memory_gib: f64) -> f64 {
+        (memory_gib.max(0.0) * 1024.0 * 1024.0 / self.page_size_kib.max(1) as f64).round()
     }
 
     /// Everything that makes no sense in a scenario that parsed, every problem at once.
@@ -179,6 +199,25 @@ impl Scenario {
                 .and_then(|f| POLICY_FIELDS.iter().find(|&&k| k == f).copied());
             out.push(Problem::new(Anchor::Key("policy", field), m));
         }
+        let overhead = self.policy.suspend_overhead_ms;
+        if overhead.is_finite() && overhead > MAX_DELAY_MS {
+            out.push(Problem::new(
+                Anchor::Key("policy", Some("suspend_overhead_ms")),
+                format!(
+                    "policy.suspend_overhead_ms must be at most {MAX_DELAY_MS} (a minute), not \
+                     {overhead}"
+                ),
+            ));
+        }
+        if self.policy.msp_max_ops > MAX_MSP_OPS {
+            out.push(Problem::new(
+                Anchor::Key("policy", Some("msp_max_ops")),
+                format!(
+                    "policy.msp_max_ops must be at most {MAX_MSP_OPS}, not {}",
+                    self.policy.msp_max_ops
+                ),
+            ));
+        }
         self.script_problems(&mut out);
         // Where the machine's memory is unknown, still refuse what no machine could hold
         // (a size that would overflow the engine's page arrays).
@@ -196,11 +235,13 @@ impl Scenario {
                         human_bytes(need),
                         BYTES_PER_PAGE_IN_MOTION,
                         self.page_size_kib,
-                        self.partitions
-                            .iter()
-                            .filter(|p| p.state == PartitionState::Running)
-                            .map(|p| self.pages_of(p.memory_gib.max(0.0)))
-                            .fold(0u64, u64::saturating_add),
+                        count_text(
+                            self.partitions
+                                .iter()
+                                .filter(|p| p.state == PartitionState::Running)
+                                .map(|p| self.pages_f64(p.memory_gib))
+                                .sum()
+                        ),
                         human_bytes(available as f64)
                     ),
                 ));
@@ -225,6 +266,14 @@ impl Scenario {
             out.push(Problem::new(
                 at("latency_ms"),
                 format!("link.latency_ms must be 0 or more, not {}", l.latency_ms),
+            ));
+        } else if l.latency_ms > MAX_DELAY_MS {
+            out.push(Problem::new(
+                at("latency_ms"),
+                format!(
+                    "link.latency_ms must be at most {MAX_DELAY_MS} (a minute), not {}",
+                    l.latency_ms
+                ),
             ));
         }
         if !(l.payload_efficiency > 0.0 && l.payload_efficiency <= 1.0) {
@@ -272,6 +321,15 @@ impl Scenario {
                 out.push(Problem::new(
                     at(Some("cpus")),
                     format!("system {}: cpus must be above 0, not {}", s.name, s.cpus),
+                ));
+            }
+            if s.msps > MAX_MSPS {
+                out.push(Problem::new(
+                    at(Some("msps")),
+                    format!(
+                        "system {}: msps must be at most {MAX_MSPS}, not {}",
+                        s.name, s.msps
+                    ),
                 ));
             }
             if !(s.memory_gib.is_finite() && s.memory_gib > 0.0) {
@@ -350,6 +408,17 @@ impl Scenario {
                 out.push(Problem::new(
                     at(Some("workload")),
                     format!("partition {}: workload: {m}", p.name),
+                ));
+            }
+            let writes = max_writes_mib_s(&p.workload);
+            if writes > MAX_WRITES_MIB_S {
+                out.push(Problem::new(
+                    at(Some("workload")),
+                    format!(
+                        "partition {}: workload: writes_mib_s must be at most {MAX_WRITES_MIB_S} \
+                         (100 GiB/s, beyond any memory bus), not {writes}",
+                        p.name
+                    ),
                 ));
             }
             let Some(sys) = system else { continue };
@@ -515,6 +584,21 @@ pub fn action_name(a: &Action) -> &'static str {
     }
 }
 
+/// The highest write rate of a workload, any phase (NaN and negative rates are the workload's
+/// own checks' business).
+fn max_writes_mib_s(w: &Workload) -> f64 {
+    match w {
+        Workload::Idle => 0.0,
+        Workload::Uniform { writes_mib_s }
+        | Workload::Hotspot { writes_mib_s, .. }
+        | Workload::Sequential { writes_mib_s, .. } => *writes_mib_s,
+        Workload::Phased { phases } => phases
+            .iter()
+            .map(|(_, w)| max_writes_mib_s(w))
+            .fold(0.0, f64::max),
+    }
+}
+
 pub fn pages_of(memory_gib: f64, page_size_kib: u32) -> u64 {
     (memory_gib * 1024.0 * 1024.0 / page_size_kib.max(1) as f64).round() as u64
 }
@@ -528,9 +612,26 @@ pub fn available_memory_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Bytes in binary units: 512 MiB, 8.4 GiB, 2.1 TiB.
+/// A count in full while it is exact in a float, in scientific notation past that.
+fn count_text(n: f64) -> String {
+    if n.is_infinite() {
+        format!("more than {:.1e}", f64::MAX)
+    } else if n < 9e15 {
+        format!("{n:.0}")
+    } else {
+        format!("{n:.3e}")
+    }
+}
+
+/// Bytes in binary units: 512 MiB, 8.4 GiB, 2.1 TiB; in scientific notation past YiB.
 pub fn human_bytes(b: f64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+    if b.is_infinite() {
+        return format!("more than {:.1e} B", f64::MAX);
+    }
+    if b >= 1024f64.powi(9) {
+        return format!("{b:.2e} B");
+    }
     let mut v = b;
     let mut u = 0;
     while v >= 1024.0 && u + 1 < UNITS.len() {

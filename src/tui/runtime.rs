@@ -48,11 +48,85 @@ pub fn run(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Registered before the terminal changes mode: a SIGTERM, SIGHUP or SIGINT from then on
+    // ends the loop below and goes through the same restore as `q`.
+    let signals = {
+        let _runtime = rt.enter();
+        Signals::new()?
+    };
     // ratatui::init installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::init();
-    let result = rt.block_on(ui_loop(&mut terminal, app, driver));
+    let result = rt.block_on(ui_loop(&mut terminal, app, driver, signals));
     ratatui::restore();
-    result
+    // Shows the cursor again (after leaving the alternate screen).
+    drop(terminal);
+    match result {
+        Ok(Some(signal)) => die_of(signal),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The signals that should end the dashboard cleanly rather than kill it with the terminal
+/// still in raw mode on the alternate screen. (Ctrl-C in raw mode is a key, not SIGINT; SIGINT
+/// here comes from another process.)
+#[cfg(unix)]
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// The next signal received.
+    async fn recv(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => libc::SIGTERM,
+            _ = self.hup.recv() => libc::SIGHUP,
+            _ = self.int.recv() => libc::SIGINT,
+        }
+    }
+}
+
+/// With the terminal restored, dies of the signal that ended the dashboard, so that the shell
+/// (or a service manager) sees what happened.
+#[cfg(unix)]
+fn die_of(signal: i32) -> ! {
+    // SAFETY: restores the default action of a signal and raises it; nothing of ours runs after.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+    std::process::exit(128 + signal)
+}
+
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn recv(&mut self) -> i32 {
+        std::future::pending().await
+    }
+}
+
+#[cfg(not(unix))]
+fn die_of(signal: i32) -> ! {
+    std::process::exit(128 + signal)
 }
 
 fn init_logging() {
@@ -69,7 +143,8 @@ async fn ui_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut app: App,
     driver: Driver,
-) -> anyhow::Result<()> {
+    mut signals: Signals,
+) -> anyhow::Result<Option<i32>> {
     let (cmd_tx, cmd_rx) = std_mpsc::channel::<Request>();
     let (upd_tx, mut upd_rx) = mpsc::unbounded_channel::<Update>();
     let engine = std::thread::Builder::new()
@@ -85,7 +160,7 @@ async fn ui_loop(
             }
         }
         if app.quit {
-            break Ok(());
+            break Ok(None);
         }
         let now = Instant::now();
         if dirty && last_draw.is_none_or(|d| now >= d + FRAME) {
@@ -108,8 +183,9 @@ async fn ui_loop(
                 Some(Ok(TermEvent::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => break Err(e.into()),
-                None => break Ok(()),
+                None => break Ok(None),
             },
+            signal = signals.recv() => break Ok(Some(signal)),
             u = upd_rx.recv() => match u {
                 Some(u) => {
                     app.on_update(u);

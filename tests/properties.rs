@@ -1,0 +1,596 @@
+//! Property tests (issue 6, item 4): random small worlds, random timelines of operator actions,
+//! and the invariants that must hold after every slice of simulated time, whatever happened.
+//!
+//! Deterministic: a fixed proptest seed and no failure persistence, so CI runs the same cases
+//! every time. `PROPTEST_CASES` raises the count for a longer local hunt.
+
+use std::time::Duration;
+
+use lpm::Scenario;
+use lpm::engine::{
+    Action, Engine, Event, EventKind, FinalPhase, Phase, Policy, ScriptStep, Switchover,
+};
+use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+const FRAMES: [&str; 2] = ["frame-a", "frame-b"];
+/// A migration target the generator resolves to the frame a partition does not start on.
+const AWAY: &str = "@away";
+
+/// Simulated seconds a case runs after its last action, at most.
+const TAIL_S: f64 = 60.0;
+
+fn config(cases: u32) -> Config {
+    Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(cases),
+        rng_seed: RngSeed::Fixed(0x6c70_6d06),
+        failure_persistence: None,
+        max_shrink_iters: 200,
+        ..Config::default()
+    }
+}
+
+// ----- generators -----
+
+fn workload() -> impl Strategy<Value = Workload> {
+    prop_oneof![
+        Just(Workload::Idle),
+        (1.0..150.0f64).prop_map(|writes_mib_s| Workload::Uniform { writes_mib_s }),
+        (1.0..300.0f64, 1.0..50.0f64, 0.5..1.0f64).prop_map(|(w, h, s)| Workload::Hotspot {
+            writes_mib_s: w,
+            hot_percent: h,
+            hot_share: s,
+        }),
+        (1.0..150.0f64, 1.0..100.0f64).prop_map(|(w, r)| Workload::Sequential {
+            writes_mib_s: w,
+            region_percent: r,
+        }),
+        (0.5..4.0f64, 1.0..150.0f64).prop_map(|(secs, w)| Workload::Phased {
+            phases: vec![
+                (secs, Workload::Uniform { writes_mib_s: w }),
+                (secs, Workload::Idle)
+            ],
+        }),
+    ]
+}
+
+/// Mostly frames that take every partition; now and then one a partition's mode rules out.
+fn processor() -> impl Strategy<Value = Processor> {
+    prop_oneof![
+        1 => Just(Processor::Power7),
+        2 => Just(Processor::Power8),
+        6 => Just(Processor::Power9)
+    ]
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    let switchover = prop_oneof![
+        (80.0..=100.0f64).prop_map(Switchover::PercentClean),
+        (5.0..1000.0f64).prop_map(|ms| Switchover::DowntimeLimit { ms }),
+    ];
+    let final_phase = prop_oneof![
+        Just(FinalPhase::ResumeThenPull),
+        Just(FinalPhase::StopAndCopy)
+    ];
+    (
+        switchover,
+        final_phase,
+        1u32..30,
+        1.0..4.0f64,
+        any::<bool>(),
+        0.0..100.0f64,
+        1u32..4,
+        0.05..20.0f64,
+    )
+        .prop_map(
+            |(
+                switchover,
+                final_phase,
+                max_rounds,
+                max_sent_factor,
+                auto,
+                overhead,
+                ops,
+                timeout,
+            )| {
+                Policy {
+                    switchover,
+                    final_phase,
+                    max_rounds,
+                    max_sent_factor,
+                    auto_converge: auto,
+                    suspend_overhead_ms: overhead,
+                    msp_max_ops: ops,
+                    user_timeout_s: timeout,
+                }
+            },
+        )
+}
+
+fn system(i: usize) -> impl Strategy<Value = SystemSpec> {
+    (
+        processor(),
+        0.75..3.0f64,
+        4.0..16.0f64,
+        prop_oneof![1 => Just(0u32), 20 => 1u32..3],
+    )
+        .prop_map(move |(processor, memory_gib, cpus, msps)| SystemSpec {
+            name: FRAMES[i].into(),
+            processor,
+            cpus,
+            memory_gib,
+            vlans: vec![10, 20],
+            sans: vec!["prod".into()],
+            msps,
+        })
+}
+
+fn partition() -> impl Strategy<Value = PartitionSpec> {
+    (
+        0..2usize,
+        0.05..0.5f64,
+        0.25..4.0f64,
+        prop_oneof![1 => Just(Processor::Power7), 4 => Just(Processor::Power8), 1 => Just(Processor::Power9)],
+        prop_oneof![6 => Just(PartitionState::Running), 1 => Just(PartitionState::NotActivated)],
+        prop::bool::weighted(0.08),
+        0u32..300,
+        workload(),
+    )
+        .prop_map(
+            move |(frame, memory_gib, cpus, compat, state, dedicated_io, users, workload)| {
+                PartitionSpec {
+                    name: String::new(),
+                    system: FRAMES[frame].into(),
+                    memory_gib,
+                    cpus,
+                    compat,
+                    state,
+                    dedicated_io,
+                    vlans: vec![10],
+                    sans: vec!["prod".into()],
+                    users,
+                    workload,
+                }
+            },
+        )
+}
+
+/// An action an operator or a script might take, on the partitions `p0..p{n-1}`.
+fn action(n: usize) -> impl Strategy<Value = Action> {
+    let p = (0..n).prop_map(|i| format!("p{i}"));
+    let frame = (0..2usize).prop_map(|i| FRAMES[i].to_string());
+    prop_oneof![
+        8 => (p.clone(), prop_oneof![6 => Just(AWAY.to_string()), 1 => frame.clone()])
+            .prop_map(|(partition, to)| Action::Migrate { partition, to }),
+        2 => p.clone().prop_map(|partition| Action::Stop { partition }),
+        2 => (p.clone(), 0.0..=99.0f64)
+            .prop_map(|(partition, percent)| Action::SetCpuThrottle { partition, percent }),
+        2 => (p.clone(), 1.0..2000.0f64)
+            .prop_map(|(partition, mib_s)| Action::SetBandwidthCap { partition, mib_s }),
+        1 => p.clone().prop_map(|partition| Action::ClearBandwidthCap { partition }),
+        2 => (p.clone(), any::<bool>())
+            .prop_map(|(partition, enabled)| Action::SetAutoConverge { partition, enabled }),
+        1 => (0..2usize).prop_map(|f| Action::Evacuate {
+            from: FRAMES[f].into(),
+            to: FRAMES[1 - f].into(),
+        }),
+        1 => (p.clone(), frame).prop_map(|(partition, to)| Action::Validate { partition, to }),
+        1 => p.prop_map(|partition| Action::RemoveDedicatedIo { partition }),
+    ]
+}
+
+/// A step of the timeline: scripted (the engine applies it at its exact time) or live (applied
+/// with `Engine::apply` at the first slice boundary past its time, as the dashboard does).
+#[derive(Debug, Clone)]
+struct Step {
+    at_s: f64,
+    live: bool,
+    action: Action,
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    scenario: Scenario,
+    live: Vec<Step>,
+    /// Slices of simulated time, ms, used in turn.
+    slices_ms: Vec<u64>,
+}
+
+/// Two frames, 1 to 5 partitions, a timeline of up to 13 actions in the first 20 s.
+fn case() -> impl Strategy<Value = Case> {
+    (1..=5usize).prop_flat_map(|n| {
+        (
+            (system(0), system(1)),
+            proptest::collection::vec(partition(), n..=n),
+            policy(),
+            (0.2..5.0f64, 0.0..1.0f64, 0.5..=1.0f64),
+            prop_oneof![3 => Just(4u32), 1 => Just(64u32)],
+            any::<u64>(),
+            proptest::collection::vec(
+                (0.0..20.0f64, any::<bool>(), action(n)).prop_map(|(at_s, live, action)| Step {
+                    at_s,
+                    live,
+                    action,
+                }),
+                0..14,
+            ),
+            proptest::collection::vec(50u64..=250, 1..5),
+        )
+            .prop_map(
+                |((a, b), parts, policy, (gbps, latency_ms, eff), page, seed, steps, slices_ms)| {
+                    build(
+                        a,
+                        b,
+                        parts,
+                        policy,
+                        (gbps, latency_ms, eff),
+                        page,
+                        seed,
+                        steps,
+                        slices_ms,
+                    )
+                },
+            )
+    })
+}
+
+/// Names the partitions `p0..`, then makes every frame large enough for what starts on it
+/// (a scenario that overfills a frame is refused, and the tests here are about the engine).
+#[allow(clippy::too_many_arguments)]
+fn build(
+    mut a: SystemSpec,
+    mut b: SystemSpec,
+    mut parts: Vec<PartitionSpec>,
+    policy: Policy,
+    (gbps, latency_ms, eff): (f64, f64, f64),
+    page_size_kib: u32,
+    seed: u64,
+    steps: Vec<Step>,
+    slices_ms: Vec<u64>,
+) -> Case {
+    for (i, p) in parts.iter_mut().enumerate() {
+        p.name = format!("p{i}");
+    }
+    for sys in [&mut a, &mut b] {
+        let (mem, cpus) = parts
+            .iter()
+            .filter(|p| p.system == sys.name)
+            .fold((0.0, 0.0), |(m, c), p| (m + p.memory_gib, c + p.cpus));
+        sys.memory_gib = sys.memory_gib.max(mem);
+        sys.cpus = sys.cpus.max(cpus);
+    }
+    let mut steps = steps;
+    for step in &mut steps {
+        if let Action::Migrate { partition, to } = &mut step.action
+            && to == AWAY
+        {
+            let home = &parts.iter().find(|p| &p.name == partition).unwrap().system;
+            *to = FRAMES.iter().find(|&&f| f != home).unwrap().to_string();
+        }
+    }
+    let (live, script): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|s| s.live);
+    let scenario = Scenario {
+        name: "property".into(),
+        seed,
+        page_size_kib,
+        link: LinkSpec {
+            bandwidth_gbps: gbps,
+            latency_ms,
+            payload_efficiency: eff,
+        },
+        systems: vec![a, b],
+        partitions: parts,
+        policy,
+        script: script
+            .into_iter()
+            .map(|s| ScriptStep {
+                at_s: s.at_s,
+                action: s.action,
+            })
+            .collect(),
+    };
+    let mut live = live;
+    live.sort_by(|x, y| x.at_s.total_cmp(&y.at_s));
+    Case {
+        scenario,
+        live,
+        slices_ms,
+    }
+}
+
+// ----- invariants -----
+
+/// What the checker remembers between slices.
+#[derive(Default)]
+struct Seen {
+    /// The furthest phase each move reached, by move id.
+    phases: Vec<Phase>,
+    last_event_t: f64,
+    completed: usize,
+}
+
+/// Order of the phases a move passes through; a stop or a failure may end it before the end.
+fn rank(p: Phase) -> u8 {
+    match p {
+        Phase::Queued => 0,
+        Phase::Configuring | Phase::PreCopy => 1,
+        Phase::Suspended => 2,
+        Phase::Pulling => 3,
+        Phase::Completed | Phase::Stopped => 4,
+        #[allow(unreachable_patterns)]
+        _ => 4,
+    }
+}
+
+fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseError> {
+    let now = e.now();
+    let snap = e.snapshot();
+    // Each partition on exactly one frame, the one it says.
+    for (pi, p) in snap.partitions.iter().enumerate() {
+        let homes: Vec<usize> = (0..snap.systems.len())
+            .filter(|&s| snap.systems[s].partitions.contains(&pi))
+            .collect();
+        prop_assert_eq!(
+            homes.clone(),
+            vec![p.system],
+            "{} at {}: listed on frames {:?}",
+            p.name,
+            now,
+            homes
+        );
+        prop_assert_eq!(e.partitions[pi].system, p.system);
+    }
+    // Frame capacity: residents, incoming shells and outgoing sources together fit.
+    for (si, sys) in e.systems.iter().enumerate() {
+        let (mem, cpus) = e.usage(si);
+        prop_assert!(
+            mem <= sys.memory_gib + 1e-9,
+            "{} at {now}: {mem} GiB used of {}",
+            sys.name,
+            sys.memory_gib
+        );
+        prop_assert!(
+            cpus <= sys.cpus + 1e-9,
+            "{} at {now}: {cpus} CPUs used of {}",
+            sys.name,
+            sys.cpus
+        );
+        prop_assert!(
+            e.msp_in_use(si) <= e.msp_slots(si),
+            "{} MSP slots",
+            sys.name
+        );
+    }
+    // Moves only go forward; a finished move that completed is verified.
+    seen.phases.resize(e.moves.len(), Phase::Queued);
+    for (mi, m) in e.moves.iter().enumerate() {
+        prop_assert!(
+            rank(m.phase) >= rank(seen.phases[mi]),
+            "move {mi} went from {:?} back to {:?} at {now}",
+            seen.phases[mi],
+            m.phase
+        );
+        if m.phase == Phase::Stopped {
+            prop_assert!(
+                !seen.phases[mi].past_point_of_no_return(),
+                "move {mi} stopped after {:?}",
+                seen.phases[mi]
+            );
+        }
+        seen.phases[mi] = m.phase;
+        if m.phase == Phase::Completed {
+            prop_assert_eq!(m.verified, Some(true), "move {} of {}", mi, m.partition);
+        }
+    }
+    for c in e.completions() {
+        prop_assert!(c.verified, "{c:?}");
+    }
+    // A partition at rest holds every write it made in its own memory: nothing lost by a stop,
+    // nothing lost by a completed move.
+    for (pi, p) in e.partitions.iter().enumerate() {
+        if p.active_move.is_none() {
+            if let Some(mem) = &p.memory {
+                prop_assert_eq!(
+                    mem.version_sum(),
+                    p.page_writes,
+                    "{} at {}: writes missing from its memory",
+                    p.name(),
+                    now
+                );
+            }
+            prop_assert!(
+                matches!(
+                    snap.partitions[pi].status,
+                    lpm::engine::snapshot::PartitionStatus::Running
+                        | lpm::engine::snapshot::PartitionStatus::NotActivated
+                ),
+                "{} at rest but {:?}",
+                p.name(),
+                snap.partitions[pi].status
+            );
+        }
+    }
+    // Events in time order, none from the future; every completion verified.
+    for ev in events {
+        prop_assert!(
+            ev.t + 1e-12 >= seen.last_event_t && ev.t <= now + 1e-9,
+            "event {} at {} (last {}, now {now})",
+            ev.name(),
+            ev.t,
+            seen.last_event_t
+        );
+        seen.last_event_t = ev.t;
+        if let EventKind::MigrationCompleted(c) = &ev.kind {
+            prop_assert!(c.verified, "{c:?}");
+            seen.completed += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a case to its end, checking after every slice; returns every event.
+fn run_case(case: &Case) -> Result<Vec<Event>, TestCaseError> {
+    let problems = case.scenario.problems(None);
+    prop_assert!(
+        problems.is_empty(),
+        "generator made a bad scenario: {problems:?}"
+    );
+    let mut e = Engine::new(&case.scenario).map_err(TestCaseError::fail)?;
+    let last = case
+        .scenario
+        .script
+        .iter()
+        .map(|s| s.at_s)
+        .chain(case.live.iter().map(|s| s.at_s))
+        .fold(0.0, f64::max);
+    let end = last + TAIL_S;
+    let mut seen = Seen::default();
+    let mut all = Vec::new();
+    let mut live = case.live.iter().peekable();
+    let mut slice = case.slices_ms.iter().cycle();
+    while e.now() < end && !(e.is_settled() && live.peek().is_none()) {
+        while let Some(step) = live.next_if(|s| s.at_s <= e.now()) {
+            // Refusals are fine (and reported as events); a panic is not.
+            let _ = e.apply(&step.action);
+        }
+        e.advance(Duration::from_millis(*slice.next().unwrap()));
+        let events = e.drain_events();
+        check(&e, &events, &mut seen)?;
+        all.extend(events);
+    }
+    Ok(all)
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn invariants_hold_after_every_slice(case in case()) {
+        run_case(&case)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// The event stream of a scripted run does not depend on how time is sliced.
+    #[test]
+    fn the_event_stream_does_not_depend_on_the_slicing(
+        case in case(),
+        other in proptest::collection::vec(1u64..=400, 1..4),
+    ) {
+        let scripted = Case { live: vec![], ..case };
+        let a = run_case(&scripted)?;
+        let b = run_case(&Case { slices_ms: other, ..scripted })?;
+        let json = |v: &[Event]| v.iter().map(|e| serde_json::to_string(e).unwrap()).collect::<Vec<_>>();
+        prop_assert_eq!(json(&a), json(&b));
+    }
+}
+
+/// Actions with values no script would pass (refused by the scenario checks) are refused by
+/// the engine too, never a panic, and leave the world consistent.
+#[test]
+fn hostile_live_actions_are_refused_without_harm() {
+    let mut runner = proptest::test_runner::TestRunner::new(config(128));
+    let odd = prop_oneof![
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(-1.0),
+        Just(0.0),
+        Just(1e-300),
+        Just(1e300),
+        Just(f64::MIN_POSITIVE),
+        -1e9..1e9f64,
+    ];
+    let name = prop_oneof![
+        Just("p0".to_string()),
+        Just("frame-a/p0".to_string()),
+        Just("frame-b/p0".to_string()),
+        Just("".to_string()),
+        Just("/".to_string()),
+        Just("nope".to_string()),
+        Just("frame-a/".to_string()),
+        "\\PC{0,40}",
+    ];
+    let hostile = prop_oneof![
+        (name.clone(), odd.clone())
+            .prop_map(|(partition, mib_s)| Action::SetBandwidthCap { partition, mib_s }),
+        (name.clone(), odd)
+            .prop_map(|(partition, percent)| Action::SetCpuThrottle { partition, percent }),
+        (name.clone(), name.clone()).prop_map(|(partition, to)| Action::Migrate { partition, to }),
+        (name.clone(), name.clone()).prop_map(|(from, to)| Action::Evacuate { from, to }),
+        name.prop_map(|partition| Action::Stop { partition }),
+    ];
+    let strategy = (
+        case(),
+        proptest::collection::vec((0.0..10.0f64, hostile), 1..12),
+    );
+    runner
+        .run(&strategy, |(case, hostile)| {
+            let mut case = case;
+            let mut steps: Vec<Step> = hostile
+                .into_iter()
+                .map(|(at_s, action)| Step {
+                    at_s,
+                    live: true,
+                    action,
+                })
+                .collect();
+            steps.extend(case.live);
+            steps.sort_by(|x, y| x.at_s.total_cmp(&y.at_s));
+            case.live = steps;
+            run_case(&case).map(|_| ())
+        })
+        .unwrap();
+}
+
+/// The generator is worth its time: across the cases the first property runs, moves complete
+/// under both final phases, some are stopped, some queue, some are refused.
+#[test]
+fn the_generated_timelines_exercise_the_engine() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::new(config(48));
+    let strategy = case();
+    let mut names: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    let mut sim_s = 0.0;
+    let mut pulls_completed = 0;
+    let mut stop_and_copy_completed = 0;
+    for _ in 0..48 {
+        let case = strategy.new_tree(&mut runner).unwrap().current();
+        let events = run_case(&case).unwrap();
+        sim_s += events.last().map_or(0.0, |e| e.t);
+        for ev in &events {
+            *names.entry(ev.name()).or_default() += 1;
+            if let EventKind::MigrationCompleted(c) = &ev.kind
+                && !c.inactive
+            {
+                match case.scenario.policy.final_phase {
+                    FinalPhase::ResumeThenPull => pulls_completed += 1,
+                    FinalPhase::StopAndCopy => stop_and_copy_completed += 1,
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{sim_s:.0} simulated s; {pulls_completed} pulls and {stop_and_copy_completed} stop-and-copy moves completed; {names:?}"
+    );
+    for (name, at_least) in [
+        ("migration_started", 30),
+        ("migration_completed", 20),
+        ("migration_stopped", 3),
+        ("migration_queued", 1),
+        ("validation_failed", 3),
+        ("action_refused", 3),
+        ("suspended", 20),
+        ("resumed", 20),
+    ] {
+        let n = names.get(name).copied().unwrap_or(0);
+        assert!(n >= at_least, "{name}: {n} < {at_least}; {names:?}");
+    }
+    assert!(pulls_completed >= 5 && stop_and_copy_completed >= 5);
+}
