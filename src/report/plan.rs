@@ -224,6 +224,12 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                 }
             }
             Action::SetAutoConverge { .. } => {}
+            // Failed movers and frames refuse later moves; a recovery clears a failed move.
+            Action::MspFail { .. } | Action::FrameFail { .. } | Action::Recover { .. } => {
+                let _ = world.apply(action);
+            }
+            // A link outage slows or fails moves but changes no precondition.
+            Action::LinkDown { .. } | Action::LinkDegrade { .. } => {}
         }
     }
     land(&mut world, &mut plan, f64::INFINITY);
