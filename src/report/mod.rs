@@ -386,11 +386,19 @@ pub fn text_summary(t: f64, tally: &Tally, in_flight: &[String]) -> String {
     if !in_flight.is_empty() {
         out.push_str(&format!("still moving: {}\n", in_flight.join(", ")));
     }
+    for (partition, pages) in &tally.lost {
+        out.push_str(&format!(
+            "DATA LOSS: {partition} was lost in its pull phase; {pages} pages never reached the target\n"
+        ));
+    }
+    let unverified = tally.completed.iter().filter(|c| !c.verified).count();
     out.push_str(&format!(
-        "{} completed, {} stopped, {} failed verification, {} failed validation, {} refused\n",
+        "{} completed, {} stopped, {} failed by a fault, {} lost, {} failed verification, {} failed validation, {} refused\n",
         tally.completed.len(),
         tally.stopped.len(),
-        tally.failed(),
+        tally.migration_failed,
+        tally.lost.len(),
+        unverified,
         tally.validation_failed,
         tally.refused
     ));
