@@ -311,8 +311,9 @@ impl Engine {
         let remaining = match m.phase {
             Phase::PreCopy => dirty.map_or(0, |d| d.count_union_range(&m.send, 0, d.len())) as u64,
             Phase::Suspended | Phase::Pulling => m.send.count() as u64,
-            Phase::Queued => pages,
-            _ => 0,
+            // Nothing on the target counts any more: discarded by a stop or a failure.
+            Phase::Queued | Phase::Stopped | Phase::Failed => pages,
+            Phase::Configuring | Phase::Completed => 0,
         };
         let clean_percent = if pages == 0 {
             100.0
