@@ -179,7 +179,7 @@ impl Vary {
                 None => (rest, 5),
             };
             let (a, b) = (number(from)?, number(to)?);
-            if steps < 1 || steps > MAX_STEPS {
+            if !(1..=MAX_STEPS).contains(&steps) {
                 return Err(format!(
                     "--vary {s:?}: STEPS must be 1 to {MAX_STEPS}, not {steps}"
                 ));
@@ -222,10 +222,13 @@ pub struct Plan {
     pub preset: Option<Preset>,
 }
 
+/// The varied parameters' values at one point of the grid, in `--vary` order.
+pub type Values = Vec<(Param, f64)>;
+
 /// One point of the grid and what its move did (or why it could not run).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
-    pub params: Vec<(Param, f64)>,
+    pub params: Values,
     pub outcome: Result<Outcome, String>,
 }
 
@@ -242,7 +245,7 @@ impl Plan {
     /// Every point of the grid, last `--vary` fastest, as the scenario it runs. A point whose
     /// scenario makes no sense (a page size of 34 KiB, a bandwidth of 0) is an error naming
     /// the point and the problem, before anything runs.
-    pub fn scenarios(&self) -> Result<Vec<(Vec<(Param, f64)>, Scenario)>, String> {
+    pub fn scenarios(&self) -> Result<Vec<(Values, Scenario)>, String> {
         for (i, v) in self.vary.iter().enumerate() {
             if self.vary[..i].iter().any(|w| w.param == v.param) {
                 return Err(format!("--vary {} is given twice", v.param.name()));
