@@ -36,11 +36,11 @@ pub fn run(s: &Scenario, subject: &Subject, threads: Option<usize>) -> Vec<Entry
             preset: *p,
             policy: match p {
                 // Its rule is absolute; the clean share it is applied as reads oddly.
-                Preset::Xen => describe_policy(&sc.policy).replacen(
-                    "PercentClean",
-                    "fewer than 50 dirty pages: PercentClean",
-                    1,
-                ),
+                Preset::Xen => {
+                    let d = describe_policy(&sc.policy);
+                    let rest = d.split_once(", ").map_or("", |(_, r)| r);
+                    format!("fewer than 50 dirty pages, {rest}")
+                }
                 _ => describe_policy(&sc.policy),
             },
             outcome,
