@@ -262,6 +262,9 @@ impl Plan {
             let pages = base.pages_of(base.partitions[self.subject.partition].memory_gib);
             base.policy = p.apply(&base.policy, pages);
         }
+        // A point may need more memory than the file as written (memory_gib, page_size_kib):
+        // the same check as loading, against what this machine has.
+        let available = crate::scenario::available_memory_bytes();
         let mut out = Vec::with_capacity(points);
         for k in 0..points {
             let mut s = base.clone();
@@ -278,7 +281,7 @@ impl Plan {
                     .map_err(|e| format!("--vary: {e}"))?;
                 params.push((v.param, v.values[i]));
             }
-            let problems = s.problems(None);
+            let problems = s.problems(available);
             if !problems.is_empty() {
                 let at: Vec<String> = params
                     .iter()
