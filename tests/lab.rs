@@ -474,3 +474,34 @@ fn mistakes_on_the_command_line_exit_1_and_refused_scenarios_exit_2() {
     let out = lpm(&["compare", "no-such-file.ron", "--partition", "x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_move_that_fails_validation_is_a_row_not_run_with_the_reason() {
+    let out = lpm(&[
+        "sweep",
+        "assets/scenarios/validation.ron",
+        "--partition",
+        "tape01",
+        "--to",
+        "frame-b",
+        "--vary",
+        "bandwidth_gbps=1,2",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("not run at bandwidth_gbps=2: validation failed: tape01 has dedicated I/O"),
+        "{stdout}"
+    );
+    // Several frames to go to: the sweep asks which.
+    let out = lpm(&[
+        "sweep",
+        "assets/scenarios/validation.ron",
+        "--partition",
+        "tape01",
+        "--vary",
+        "bandwidth_gbps=1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--to"));
+}

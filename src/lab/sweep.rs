@@ -341,7 +341,6 @@ impl Sweep {
                 u => format!("{} ({u})", p.name()),
             })
             .collect();
-        let first_result = header.len();
         header.extend(
             [
                 "rounds",
@@ -376,7 +375,12 @@ impl Sweep {
                 ]),
                 Err(e) => {
                     row.extend(std::iter::repeat_n("-".to_string(), 10));
-                    notes.push(format!("{}: {e}", row[..first_result].join(" ")));
+                    let at: Vec<String> = pt
+                        .params
+                        .iter()
+                        .map(|(p, v)| format!("{}={}", p.name(), fmt_value(*v)))
+                        .collect();
+                    notes.push(format!("at {}: {e}", at.join(" ")));
                 }
             }
             rows.push(row);
@@ -384,7 +388,7 @@ impl Sweep {
         let mut out = format!("{}\npolicy: {}\n", self.title, self.policy);
         out.push_str(&table(&header, &rows));
         for n in notes {
-            out.push_str(&format!("not run: {n}\n"));
+            out.push_str(&format!("not run {n}\n"));
         }
         if self
             .points
