@@ -505,3 +505,27 @@ fn a_move_that_fails_validation_is_a_row_not_run_with_the_reason() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--to"));
 }
+
+#[test]
+fn the_readme_sweep_is_what_lpm_prints() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let out = lpm(&[
+        "sweep",
+        LAB,
+        "--partition",
+        "lab01",
+        "--vary",
+        "writes_mib_s=0..160:9",
+        "--policy",
+        "qemu",
+    ]);
+    assert!(out.status.success());
+    for line in text(&out.stdout).lines() {
+        assert!(
+            readme.contains(&format!("    {line}\n")),
+            "README.md lacks the line {line:?} of the sweep it shows"
+        );
+    }
+}
