@@ -354,3 +354,35 @@ pub fn describe_policy(p: &Policy) -> String {
         crate::engine::fmt_num(p.max_sent_factor)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_results_come_back_in_index_order_whatever_finishes_first() {
+        // Early indices take longest, so later ones finish first on other threads.
+        let job = |i: usize| {
+            std::thread::sleep(std::time::Duration::from_millis((10 - i as u64) * 2));
+            i * i
+        };
+        let want: Vec<usize> = (0..10).map(|i| i * i).collect();
+        for threads in [1, 2, 3, 16] {
+            assert_eq!(run_parallel(10, threads, job), want, "{threads} threads");
+        }
+        assert!(run_parallel(0, 4, job).is_empty());
+    }
+
+    #[test]
+    fn the_subject_is_found_by_name_and_goes_to_the_other_frame() {
+        let s = Scenario::builtin();
+        let p = &s.partitions[0];
+        let subject = Subject::find(&s, &p.name, None).unwrap();
+        assert_ne!(subject.to, p.system);
+        let one = subject.one_move(&s);
+        assert_eq!(one.script.len(), 1);
+        assert_eq!(one.script[0].at_s, 0.0);
+        assert!(Subject::find(&s, "no-such-partition", None).is_err());
+        assert!(Subject::find(&s, &p.name, Some(&p.system)).is_err());
+    }
+}
