@@ -8,7 +8,8 @@ use std::process::Command;
 use lpm::Scenario;
 use serde_json::Value;
 
-const SHIPPED: [&str; 8] = [
+const SHIPPED: [&str; 9] = [
+    "convergence",
     "default",
     "maintenance",
     "non-converging",

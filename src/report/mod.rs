@@ -411,3 +411,5 @@ fn yes_no(b: bool) -> &'static str {
 
 pub mod drive;
 pub mod plan;
+pub mod run_plot;
+pub mod svg;
