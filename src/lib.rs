@@ -5,6 +5,7 @@
 //! dashboard (`tui`, behind the default `tui` feature) is one more consumer of the engine.
 
 pub mod engine;
+pub mod lab;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -53,6 +53,66 @@ enum Command {
         /// Use this random seed instead of the scenario's.
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Also draw, per move, pages sent per round and dirty vs transfer rate, as SVG.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+    },
+    /// Move one partition once per point of a grid of parameters, and tabulate the results
+    /// beside the analytic model's.
+    Sweep {
+        /// A scenario file (RON): its world, link and policy are the starting point.
+        scenario: PathBuf,
+        /// The partition to move (`name` or `frame/name`).
+        #[arg(long, value_name = "NAME")]
+        partition: String,
+        /// The frame to move it to (the only other frame when left out).
+        #[arg(long, value_name = "FRAME")]
+        to: Option<String>,
+        /// PARAM=FROM..TO[:STEPS] (5 steps when left out), PARAM=A,B,C or PARAM=VALUE; may be
+        /// repeated for a grid (the last varies fastest). PARAM: writes_mib_s, hot_percent,
+        /// hot_share, region_percent, memory_gib, bandwidth_gbps, latency_ms, page_size_kib,
+        /// threshold, downtime_limit_ms, max_rounds, max_sent_factor.
+        #[arg(long, value_name = "PARAM=RANGE", required = true, value_parser = lpm::lab::sweep::Vary::parse)]
+        vary: Vec<lpm::lab::sweep::Vary>,
+        /// Replace the scenario's rules with a platform's: lpm, qemu, qemu-ac, xen.
+        #[arg(long, value_name = "NAME", value_parser = lpm::lab::Preset::parse)]
+        policy: Option<lpm::lab::Preset>,
+        /// Also write the results as CSV to FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Print JSON Lines (one object per point) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also draw total time, downtime, data sent and rounds against the first parameter.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Threads to run points on (one per core when left out); the output is the same.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+        threads: Option<u32>,
+        /// Use this random seed instead of the scenario's.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
+    /// Move one partition under PowerVM's, QEMU's (with and without auto-converge) and Xen's
+    /// rules, side by side.
+    Compare {
+        /// A scenario file (RON).
+        scenario: PathBuf,
+        /// The partition to move (`name` or `frame/name`).
+        #[arg(long, value_name = "NAME")]
+        partition: String,
+        /// The frame to move it to (the only other frame when left out).
+        #[arg(long, value_name = "FRAME")]
+        to: Option<String>,
+        /// Print JSON Lines (one object per platform) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Threads to run the platforms on (one per core when left out).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+        threads: Option<u32>,
+        /// Use this random seed instead of the scenario's.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
     },
     /// Load a scenario and validate every scripted move, as `migrlpar -o v` does.
     Check {
@@ -100,7 +160,46 @@ fn main() -> ExitCode {
             json,
             until,
             seed,
-        }) => run(&scenario, json, until, seed),
+            svg,
+        }) => run(&scenario, json, until, seed, svg.as_deref()),
+        Some(Command::Sweep {
+            scenario,
+            partition,
+            to,
+            vary,
+            policy,
+            csv,
+            json,
+            svg,
+            threads,
+            seed,
+        }) => sweep(SweepArgs {
+            path: &scenario,
+            partition: &partition,
+            to: to.as_deref(),
+            vary,
+            policy,
+            csv: csv.as_deref(),
+            json,
+            svg: svg.as_deref(),
+            threads: threads.map(|t| t as usize),
+            seed,
+        }),
+        Some(Command::Compare {
+            scenario,
+            partition,
+            to,
+            json,
+            threads,
+            seed,
+        }) => compare(
+            &scenario,
+            &partition,
+            to.as_deref(),
+            json,
+            threads.map(|t| t as usize),
+            seed,
+        ),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Tui { scenario }) => dashboard(scenario.as_deref()),
         None => dashboard(cli.scenario.as_deref()),
@@ -165,11 +264,97 @@ fn check(path: &Path) -> Result<ExitCode, Failure> {
     })
 }
 
+struct SweepArgs<'a> {
+    path: &'a Path,
+    partition: &'a str,
+    to: Option<&'a str>,
+    vary: Vec<lpm::lab::sweep::Vary>,
+    policy: Option<lpm::lab::Preset>,
+    csv: Option<&'a Path>,
+    json: bool,
+    svg: Option<&'a Path>,
+    threads: Option<usize>,
+    seed: Option<u64>,
+}
+
+fn sweep(a: SweepArgs) -> Result<ExitCode, Failure> {
+    let mut scenario = load(a.path)?;
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    let subject = lpm::lab::Subject::find(&scenario, a.partition, a.to).map_err(Failure::Other)?;
+    let plan = lpm::lab::sweep::Plan {
+        scenario,
+        subject,
+        vary: a.vary,
+        preset: a.policy,
+    };
+    let result = plan.run(a.threads).map_err(Failure::Other)?;
+    if let Some(file) = a.csv {
+        write_file(file, &result.csv())?;
+    }
+    if let Some(file) = a.svg {
+        write_file(file, &result.figure().to_svg())?;
+    }
+    let text = if a.json {
+        result.json_lines()
+    } else {
+        result.text()
+    };
+    print_out(&text)
+}
+
+fn compare(
+    path: &Path,
+    partition: &str,
+    to: Option<&str>,
+    json: bool,
+    threads: Option<usize>,
+    seed: Option<u64>,
+) -> Result<ExitCode, Failure> {
+    let mut scenario = load(path)?;
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    let subject = lpm::lab::Subject::find(&scenario, partition, to).map_err(Failure::Other)?;
+    let entries = lpm::lab::compare::run(&scenario, &subject, threads);
+    let text = if json {
+        lpm::lab::compare::json_lines(&entries)
+    } else {
+        let p = &scenario.partitions[subject.partition];
+        let title = format!(
+            "{}: {} ({} -> {}), {} GiB ({})",
+            scenario.name,
+            p.name,
+            p.system,
+            subject.to,
+            lpm::engine::fmt_num(p.memory_gib),
+            path.display()
+        );
+        lpm::lab::compare::text(&title, &entries)
+    };
+    print_out(&text)
+}
+
+fn write_file(file: &Path, body: &str) -> Result<(), Failure> {
+    std::fs::write(file, body)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", file.display())))
+}
+
+fn print_out(text: &str) -> Result<ExitCode, Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => write_failure(e),
+    }
+}
+
 fn run(
     path: &Path,
     json: bool,
     until: Option<f64>,
     seed: Option<u64>,
+    svg: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     let mut scenario = load(path)?;
     if let Some(seed) = seed {
@@ -223,6 +408,12 @@ fn run(
         Err(e) => return write_failure(e),
     };
     let in_flight = drive::in_flight(&engine);
+    if let Some(file) = svg {
+        write_file(
+            file,
+            &report::run_plot::figure(&engine, &path.display().to_string()).to_svg(),
+        )?;
+    }
     let written = if json {
         writeln!(
             out,

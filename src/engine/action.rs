@@ -48,6 +48,27 @@ pub enum Action {
     RemoveDedicatedIo {
         partition: String,
     },
+    /// Fault: the link between the frames carries nothing for `for_s` seconds.
+    LinkDown {
+        for_s: f64,
+    },
+    /// Fault: the link runs at `bandwidth_gbps` for `for_s` seconds.
+    LinkDegrade {
+        bandwidth_gbps: f64,
+        for_s: f64,
+    },
+    /// Fault: the mover service partitions of a frame fail (for the rest of the run).
+    MspFail {
+        system: String,
+    },
+    /// Fault: a whole frame fails: its partitions go down, moves through it fail.
+    FrameFail {
+        system: String,
+    },
+    /// `migrlpar -o r`: clean up after a failed move so that the partition can move again.
+    Recover {
+        partition: String,
+    },
 }
 
 impl Action {
@@ -61,8 +82,13 @@ impl Action {
             | Action::ClearBandwidthCap { partition }
             | Action::SetCpuThrottle { partition, .. }
             | Action::SetAutoConverge { partition, .. }
-            | Action::RemoveDedicatedIo { partition } => Some(partition),
-            Action::Evacuate { .. } => None,
+            | Action::RemoveDedicatedIo { partition }
+            | Action::Recover { partition } => Some(partition),
+            Action::Evacuate { .. }
+            | Action::LinkDown { .. }
+            | Action::LinkDegrade { .. }
+            | Action::MspFail { .. }
+            | Action::FrameFail { .. } => None,
         }
     }
 
@@ -71,6 +97,7 @@ impl Action {
         match self {
             Action::Migrate { to, .. } | Action::Validate { to, .. } => vec![to],
             Action::Evacuate { from, to } => vec![from, to],
+            Action::MspFail { system } | Action::FrameFail { system } => vec![system],
             _ => vec![],
         }
     }
@@ -86,6 +113,18 @@ impl Action {
             Action::SetCpuThrottle { percent, .. } if !(0.0..=99.0).contains(percent) => {
                 vec![format!(
                     "SetCpuThrottle percent must be between 0 and 99, not {percent}"
+                )]
+            }
+            Action::LinkDown { for_s } | Action::LinkDegrade { for_s, .. }
+                if !(for_s.is_finite() && *for_s > 0.0) =>
+            {
+                vec![format!("for_s must be above 0, not {for_s}")]
+            }
+            Action::LinkDegrade { bandwidth_gbps, .. }
+                if !(bandwidth_gbps.is_finite() && *bandwidth_gbps > 0.0) =>
+            {
+                vec![format!(
+                    "LinkDegrade bandwidth_gbps must be above 0, not {bandwidth_gbps}"
                 )]
             }
             _ => vec![],

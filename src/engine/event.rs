@@ -93,6 +93,62 @@ pub enum EventKind {
         action: String,
         reason: String,
     },
+    LinkDown {
+        until_s: f64,
+    },
+    LinkDegraded {
+        bandwidth_gbps: f64,
+        until_s: f64,
+    },
+    LinkRestored {
+        bandwidth_gbps: f64,
+    },
+    MspFailed {
+        system: String,
+    },
+    FrameFailed {
+        system: String,
+    },
+    /// A partition stopped running: its frame failed under it.
+    PartitionDown {
+        partition: String,
+        reason: String,
+    },
+    /// A move makes no progress (its path is down); it has not failed (yet).
+    MoveStalled {
+        partition: String,
+        reason: String,
+    },
+    /// A move failed before its point of no return; the partition runs on where it was (unless
+    /// that frame failed too); `source_intact` from its memory checked against its own writes.
+    MigrationFailed {
+        partition: String,
+        reason: String,
+        phase: String,
+        round: u32,
+        source_intact: bool,
+    },
+    /// Data loss: the partition ran on the target and the source never sent its last pages.
+    PartitionLost {
+        partition: String,
+        reason: String,
+        pages_missing: u64,
+    },
+    /// Pre-copy is not converging; the analytic model's way out.
+    ConvergenceStalled {
+        partition: String,
+        round: u32,
+        remaining_pages: u64,
+        /// The smallest CPU throttle (10% steps) that would make it converge, if any.
+        cpu_throttle_percent: Option<f64>,
+        /// The bandwidth (MiB/s) that would make it converge at today's writes, if the link
+        /// has it.
+        bandwidth_mib_s: Option<f64>,
+        suggestion: String,
+    },
+    Recovered {
+        partition: String,
+    },
 }
 
 /// Why pre-copy ended.
@@ -172,6 +228,17 @@ impl Event {
             EventKind::DedicatedIoRemoved { .. } => "dedicated_io_removed",
             EventKind::EvacuationStarted { .. } => "evacuation_started",
             EventKind::ActionRefused { .. } => "action_refused",
+            EventKind::LinkDown { .. } => "link_down",
+            EventKind::LinkDegraded { .. } => "link_degraded",
+            EventKind::LinkRestored { .. } => "link_restored",
+            EventKind::MspFailed { .. } => "msp_failed",
+            EventKind::FrameFailed { .. } => "frame_failed",
+            EventKind::PartitionDown { .. } => "partition_down",
+            EventKind::MoveStalled { .. } => "move_stalled",
+            EventKind::MigrationFailed { .. } => "migration_failed",
+            EventKind::PartitionLost { .. } => "partition_lost",
+            EventKind::ConvergenceStalled { .. } => "convergence_stalled",
+            EventKind::Recovered { .. } => "recovered",
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum Phase {
     Pulling,
     Completed,
     Stopped,
+    /// A fault ended it: before the point of no return the partition runs on at the source; in
+    /// the pull phase its missing pages are lost.
+    Failed,
 }
 
 impl Phase {
@@ -32,12 +35,13 @@ impl Phase {
             Phase::Pulling => "Resumed (pulling)",
             Phase::Completed => "Complete",
             Phase::Stopped => "Stopped",
+            Phase::Failed => "Failed",
         }
     }
 
     /// Still in progress (holding resources).
     pub fn in_flight(self) -> bool {
-        !matches!(self, Phase::Completed | Phase::Stopped)
+        !matches!(self, Phase::Completed | Phase::Stopped | Phase::Failed)
     }
 
     /// Using a mover slot on each frame.
@@ -123,6 +127,14 @@ pub struct Move {
     pub verified: Option<bool>,
     pub finished_ns: Option<u64>,
     pub stop_reason: Option<String>,
+    /// Since when the move's path (link, movers, frames) has been down, if it is.
+    pub path_down_ns: Option<u64>,
+    /// The smallest remaining data after a round so far, and rounds since it last fell.
+    pub best_remaining: u64,
+    pub flat_rounds: u32,
+    pub failure: Option<String>,
+    /// Pages the target never received, when a fault in the pull phase lost them.
+    pub pages_lost: u64,
 }
 
 impl Move {
@@ -179,6 +191,11 @@ impl Move {
             verified: None,
             finished_ns: None,
             stop_reason: None,
+            path_down_ns: None,
+            best_remaining: u64::MAX,
+            flat_rounds: 0,
+            failure: None,
+            pages_lost: 0,
         }
     }
 

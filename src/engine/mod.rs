@@ -56,6 +56,10 @@ pub struct Partition {
     pub page_writes: u64,
     pub users_connected: u32,
     pub active_move: Option<usize>,
+    /// Why the partition is not running any more (its frame failed), if so.
+    pub down: Option<String>,
+    /// A failed move `Recover` has to clean up before the partition can move again.
+    pub needs_recovery: Option<String>,
 }
 
 impl Partition {
@@ -80,6 +84,12 @@ pub struct Engine {
     now_ns: u64,
     pending_ns: u64,
     events: Vec<Event>,
+    /// Faults in force: the link down until, the link degraded (Gbit/s) until, and per frame
+    /// whether its movers or the whole frame failed.
+    link_down_until: Option<u64>,
+    link_degraded: Option<(f64, u64)>,
+    pub msps_failed: Vec<bool>,
+    pub frames_failed: Vec<bool>,
 }
 
 impl Engine {
@@ -108,6 +118,8 @@ impl Engine {
                 page_writes: 0,
                 users_connected: p.users,
                 active_move: None,
+                down: None,
+                needs_recovery: None,
             });
         }
         let mut script: Vec<(u64, Action)> = s
@@ -131,6 +143,10 @@ impl Engine {
             now_ns: 0,
             pending_ns: 0,
             events: Vec::new(),
+            link_down_until: None,
+            link_degraded: None,
+            msps_failed: vec![false; s.systems.len()],
+            frames_failed: vec![false; s.systems.len()],
         })
     }
 
@@ -281,11 +297,24 @@ impl Engine {
             to: to.name.clone(),
             checks: Vec::new(),
         };
-        let state = match p.spec.state {
-            PartitionState::Running => "running",
-            PartitionState::NotActivated => "not activated",
-        };
-        v.check("state", true, format!("{} is {state}", p.spec.name));
+        match (&p.down, &p.needs_recovery) {
+            (Some(why), _) => v.check("state", false, format!("{} is down: {why}", p.spec.name)),
+            (None, Some(why)) => v.check(
+                "state",
+                false,
+                format!(
+                    "{} has a failed move to recover first (Recover): {why}",
+                    p.spec.name
+                ),
+            ),
+            (None, None) => {
+                let state = match p.spec.state {
+                    PartitionState::Running => "running",
+                    PartitionState::NotActivated => "not activated",
+                };
+                v.check("state", true, format!("{} is {state}", p.spec.name))
+            }
+        }
         let moving = self.move_of(pi);
         v.check(
             "not moving",
@@ -431,7 +460,14 @@ impl Engine {
                 format!("no partition named {} on {}", p.spec.name, to.name)
             },
         );
-        let msps_ok = from.msps > 0 && to.msps > 0;
+        let movers = |si: usize| {
+            if self.msps_failed[si] || self.frames_failed[si] {
+                0
+            } else {
+                self.systems[si].msps
+            }
+        };
+        let msps_ok = movers(p.system) > 0 && movers(ti) > 0;
         v.check(
             "mover service partitions",
             msps_ok,
@@ -441,10 +477,19 @@ impl Engine {
                     from.msps, from.name, to.msps, to.name
                 )
             } else {
-                let none: Vec<&str> = [from, to]
+                let none: Vec<String> = [p.system, ti]
                     .iter()
-                    .filter(|s| s.msps == 0)
-                    .map(|s| s.name.as_str())
+                    .filter(|&&si| movers(si) == 0)
+                    .map(|&si| {
+                        let s = &self.systems[si];
+                        if self.frames_failed[si] {
+                            format!("{} (the frame is down)", s.name)
+                        } else if self.msps_failed[si] {
+                            format!("{} (its movers failed)", s.name)
+                        } else {
+                            s.name.clone()
+                        }
+                    })
                     .collect();
                 format!("no mover service partition on {}", none.join(" and "))
             },
@@ -626,6 +671,90 @@ impl Engine {
                     },
                 );
                 Ok(format!("{name}: dedicated I/O removed"))
+            }
+            Action::LinkDown { for_s } => {
+                let until = now + secs_to_ns(*for_s);
+                self.link_down_until = Some(self.link_down_until.map_or(until, |u| u.max(until)));
+                self.emit(
+                    now,
+                    EventKind::LinkDown {
+                        until_s: until as f64 / 1e9,
+                    },
+                );
+                Ok(format!("link down for {} s", fmt_num(*for_s)))
+            }
+            Action::LinkDegrade {
+                bandwidth_gbps,
+                for_s,
+            } => {
+                let until = now + secs_to_ns(*for_s);
+                self.link_degraded = Some((bandwidth_gbps.min(self.link.bandwidth_gbps), until));
+                self.emit(
+                    now,
+                    EventKind::LinkDegraded {
+                        bandwidth_gbps: *bandwidth_gbps,
+                        until_s: until as f64 / 1e9,
+                    },
+                );
+                Ok(format!(
+                    "link degraded to {} Gbit/s for {} s",
+                    fmt_num(*bandwidth_gbps),
+                    fmt_num(*for_s)
+                ))
+            }
+            Action::MspFail { system } => {
+                let si = self.find_system(system)?;
+                self.msps_failed[si] = true;
+                self.emit(
+                    now,
+                    EventKind::MspFailed {
+                        system: system.clone(),
+                    },
+                );
+                Ok(format!("the mover service partitions of {system} failed"))
+            }
+            Action::FrameFail { system } => {
+                let si = self.find_system(system)?;
+                self.frames_failed[si] = true;
+                self.emit(
+                    now,
+                    EventKind::FrameFailed {
+                        system: system.clone(),
+                    },
+                );
+                // Its partitions stop, except those whose move has them running elsewhere.
+                for pi in 0..self.partitions.len() {
+                    let p = &self.partitions[pi];
+                    let elsewhere = self
+                        .move_of(pi)
+                        .is_some_and(|m| m.phase == Phase::Pulling && m.to != si);
+                    if p.system == si && p.down.is_none() && p.memory.is_some() && !elsewhere {
+                        self.partitions[pi].down = Some(format!("{system} failed"));
+                        let partition = self.partitions[pi].spec.name.clone();
+                        self.emit(
+                            now,
+                            EventKind::PartitionDown {
+                                partition,
+                                reason: format!("{system} failed"),
+                            },
+                        );
+                    }
+                }
+                Ok(format!("{system} failed"))
+            }
+            Action::Recover { partition } => {
+                let pi = self.find_partition(partition)?;
+                let name = self.partitions[pi].spec.name.clone();
+                if self.partitions[pi].needs_recovery.take().is_none() {
+                    return Err(format!("{name} has no failed move to recover"));
+                }
+                self.emit(
+                    now,
+                    EventKind::Recovered {
+                        partition: name.clone(),
+                    },
+                );
+                Ok(format!("{name} recovered: it can move again"))
             }
         }
     }
@@ -836,6 +965,8 @@ impl Engine {
             self.next_step += 1;
             let _ = self.apply(&action);
         }
+        self.expire_link_faults(t0);
+        self.check_paths(t0);
         self.share_link();
         self.write_memory(t0);
         for mi in 0..self.moves.len() {
@@ -859,9 +990,216 @@ impl Engine {
         self.events[first_event..].sort_by(|a, b| a.t.total_cmp(&b.t));
     }
 
+    /// The link's payload rate now, pages/s: nothing while it is down, less while degraded.
+    pub fn link_pages_s(&self) -> f64 {
+        if self.link_down_until.is_some() {
+            return 0.0;
+        }
+        match self.link_degraded {
+            Some((gbps, _)) => self.link.pages_per_s() * gbps / self.link.bandwidth_gbps.max(1e-12),
+            None => self.link.pages_per_s(),
+        }
+    }
+
+    /// Ends link outages and degradations whose time is up.
+    fn expire_link_faults(&mut self, t0: u64) {
+        let down_over = self.link_down_until.is_some_and(|u| u <= t0);
+        let degraded_over = self.link_degraded.is_some_and(|(_, u)| u <= t0);
+        if down_over {
+            self.link_down_until = None;
+        }
+        if degraded_over {
+            self.link_degraded = None;
+        }
+        if (down_over || degraded_over) && self.link_down_until.is_none() {
+            let bandwidth_gbps = self
+                .link_degraded
+                .map_or(self.link.bandwidth_gbps, |(g, _)| g);
+            self.emit(t0, EventKind::LinkRestored { bandwidth_gbps });
+        }
+    }
+
+    /// What is broken on a move's path: (reason, permanent). A dead link may come back; failed
+    /// movers and frames do not.
+    fn path_fault(&self, m: &Move) -> Option<(String, bool)> {
+        for si in [m.to, m.from] {
+            if self.frames_failed[si] {
+                return Some((format!("{} failed", self.systems[si].name), true));
+            }
+        }
+        for si in [m.from, m.to] {
+            if self.msps_failed[si] {
+                return Some((
+                    format!(
+                        "the mover service partitions of {} failed",
+                        self.systems[si].name
+                    ),
+                    true,
+                ));
+            }
+        }
+        self.link_down_until
+            .map(|_| ("the link between the frames is down".to_string(), false))
+    }
+
+    /// Applies the faults in force to every move in flight, phase by phase.
+    fn check_paths(&mut self, t0: u64) {
+        for mi in 0..self.moves.len() {
+            let m = &self.moves[mi];
+            if !m.phase.in_flight() {
+                continue;
+            }
+            let fault = self.path_fault(m);
+            let Some((reason, permanent)) = fault else {
+                self.moves[mi].path_down_ns = None;
+                continue;
+            };
+            let since = *self.moves[mi].path_down_ns.get_or_insert(t0);
+            let phase = self.moves[mi].phase;
+            let partition = self.partitions[self.moves[mi].partition].spec.name.clone();
+            // Announce a stall once, for moves that wait on it rather than fail at once.
+            let waits = matches!(phase, Phase::Pulling)
+                || (!permanent && !matches!(phase, Phase::Queued | Phase::Suspended));
+            if since == t0 && waits {
+                let what = if phase == Phase::Pulling {
+                    format!("{reason}: the partition waits on its missing pages")
+                } else {
+                    format!("{reason}: no data moves")
+                };
+                self.emit(
+                    t0,
+                    EventKind::MoveStalled {
+                        partition,
+                        reason: what,
+                    },
+                );
+            }
+            let m = &self.moves[mi];
+            let waited_s = (t0 - since) as f64 / 1e9;
+            match phase {
+                Phase::Pulling => {
+                    // The partition runs on the target; only the source has its last pages.
+                    let target_down = self.frames_failed[m.to];
+                    if target_down || waited_s >= self.policy.pull_timeout_s {
+                        let why = if target_down {
+                            reason
+                        } else {
+                            format!(
+                                "{reason} for {} s while pages were still being pulled",
+                                fmt_num(waited_s)
+                            )
+                        };
+                        self.lose_partition(mi, t0, why);
+                    }
+                }
+                Phase::Suspended => self.fail_move(mi, t0, reason),
+                _ if permanent => self.fail_move(mi, t0, reason),
+                _ if waited_s >= self.policy.link_timeout_s => {
+                    self.fail_move(mi, t0, format!("{reason} for {} s", fmt_num(waited_s)))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A fault ends a move before the point of no return: the partition runs on, on the
+    /// source, with its memory; the target shell is released.
+    fn fail_move(&mut self, mi: usize, at: u64, reason: String) {
+        let pi = self.moves[mi].partition;
+        let phase = self.moves[mi].phase;
+        self.queue.retain(|&q| q != mi);
+        let m = &mut self.moves[mi];
+        let p = &mut self.partitions[pi];
+        let mut resumed = None;
+        if phase == Phase::Suspended && p.down.is_none() {
+            // Back on the source: its users waited for the whole window so far.
+            let window = at - m.suspend_ns.unwrap_or(at);
+            m.downtime_ms = Some(window as f64 / 1e6);
+            m.resume_ns = Some(at);
+            if window as f64 / 1e9 > self.policy.user_timeout_s {
+                m.users_dropped = p.users_connected;
+                p.users_connected = 0;
+            }
+            resumed = Some((window as f64 / 1e6, m.users_dropped));
+        }
+        m.enter(Phase::Failed, at);
+        m.finished_ns = Some(at);
+        m.failure = Some(reason.clone());
+        m.target = Vec::new();
+        m.send = Bitmap::default();
+        m.written = Bitmap::default();
+        let round = m.round;
+        p.active_move = None;
+        if phase != Phase::Queued {
+            p.needs_recovery = Some(reason.clone());
+        }
+        if let Some(mem) = &mut p.memory {
+            mem.dirty = None;
+        }
+        let source_intact = p
+            .memory
+            .as_ref()
+            .is_none_or(|mem| mem.version_sum() == p.page_writes);
+        let partition = p.spec.name.clone();
+        let from = self.systems[self.moves[mi].from].name.clone();
+        if let Some((downtime_ms, users_dropped)) = resumed {
+            self.emit(
+                at,
+                EventKind::Resumed {
+                    partition: partition.clone(),
+                    system: from,
+                    downtime_ms,
+                    users_dropped,
+                },
+            );
+        }
+        self.emit(
+            at,
+            EventKind::MigrationFailed {
+                partition,
+                reason,
+                phase: phase.label().to_string(),
+                round,
+                source_intact,
+            },
+        );
+        self.start_queued();
+    }
+
+    /// A fault in the pull phase outlasted the wait: the pages still on the source are gone,
+    /// and with them the partition.
+    fn lose_partition(&mut self, mi: usize, at: u64, reason: String) {
+        let pi = self.moves[mi].partition;
+        let m = &mut self.moves[mi];
+        let pages_missing = m.send.count() as u64;
+        m.pages_lost = pages_missing;
+        m.verified = Some(false);
+        m.failure = Some(reason.clone());
+        m.enter(Phase::Failed, at);
+        m.finished_ns = Some(at);
+        m.target = Vec::new();
+        m.send = Bitmap::default();
+        m.written = Bitmap::default();
+        let p = &mut self.partitions[pi];
+        p.active_move = None;
+        p.memory = None;
+        p.users_connected = 0;
+        p.down = Some(format!("lost: {reason}"));
+        p.needs_recovery = Some(reason.clone());
+        let partition = p.spec.name.clone();
+        self.emit(
+            at,
+            EventKind::PartitionLost {
+                partition,
+                reason,
+                pages_missing,
+            },
+        );
+    }
+
     /// The link's payload rate a move may use, pages/s (its cap, or the whole link).
     fn cap_pages_s(&self, pi: usize) -> f64 {
-        let full = self.link.pages_per_s();
+        let full = self.link_pages_s();
         match self.partitions[pi].bandwidth_cap_mib_s {
             Some(c) => self.link.mib_s_to_pages_s(c).min(full),
             None => full,
@@ -878,13 +1216,19 @@ impl Engine {
             .map(|m| m.final_rate_pages_s)
             .sum();
         let sending: Vec<usize> = (0..self.moves.len())
-            .filter(|&i| matches!(self.moves[i].phase, Phase::PreCopy | Phase::Pulling))
+            .filter(|&i| {
+                let m = &self.moves[i];
+                matches!(m.phase, Phase::PreCopy | Phase::Pulling) && m.path_down_ns.is_none()
+            })
             .collect();
+        for m in &mut self.moves {
+            m.share_pages_s = 0.0;
+        }
         let caps: Vec<f64> = sending
             .iter()
             .map(|&i| self.cap_pages_s(self.moves[i].partition))
             .collect();
-        let shares = crate::sim::link::fair_shares(self.link.pages_per_s() - reserved, &caps);
+        let shares = crate::sim::link::fair_shares(self.link_pages_s() - reserved, &caps);
         for (&i, s) in sending.iter().zip(shares) {
             self.moves[i].share_pages_s = s;
         }
@@ -899,7 +1243,18 @@ impl Engine {
         for pi in 0..self.partitions.len() {
             let p = &mut self.partitions[pi];
             let Some(mem) = &mut p.memory else { continue };
+            if p.down.is_some() {
+                continue;
+            }
             let mv = p.active_move.map(|m| &mut self.moves[m]);
+            // On the target with its source unreachable, the partition soon blocks on a page
+            // it lacks: it does no work until the source answers or is given up.
+            if mv
+                .as_ref()
+                .is_some_and(|m| m.phase == Phase::Pulling && m.path_down_ns.is_some())
+            {
+                continue;
+            }
             let auto = mv.as_ref().map_or(0.0, |m| m.auto_throttle_pct);
             if mv.as_ref().is_some_and(|m| m.phase == Phase::Suspended) {
                 continue;
@@ -1016,7 +1371,7 @@ impl Engine {
                         return;
                     }
                 }
-                Phase::Queued | Phase::Completed | Phase::Stopped => return,
+                Phase::Queued | Phase::Completed | Phase::Stopped | Phase::Failed => return,
             }
         }
     }
@@ -1088,6 +1443,31 @@ impl Engine {
             self.suspend(mi, at, reason, expected_downtime_ms);
             return;
         }
+        // Stall detection: the remaining data has not fallen (by 5%) for `stall_rounds` rounds.
+        let m = &mut self.moves[mi];
+        m.flat_rounds = if dirtied as f64 >= m.best_remaining as f64 * 0.95 {
+            m.flat_rounds + 1
+        } else {
+            0
+        };
+        m.best_remaining = m.best_remaining.min(dirtied);
+        if m.flat_rounds == self.policy.stall_rounds {
+            let round = m.round;
+            let (cpu_throttle_percent, bandwidth_mib_s, suggestion) =
+                self.convergence_suggestion(pi, dirtied);
+            let partition = self.partitions[pi].spec.name.clone();
+            self.emit(
+                at,
+                EventKind::ConvergenceStalled {
+                    partition,
+                    round,
+                    remaining_pages: dirtied,
+                    cpu_throttle_percent,
+                    bandwidth_mib_s,
+                    suggestion,
+                },
+            );
+        }
         // QEMU's auto-converge: every second sync at which more than half as much was dirtied
         // as sent, throttle the guest harder: 20%, then +10% each time, at most 99%.
         if auto_converge && bytes_dirtied_high {
@@ -1116,6 +1496,65 @@ impl Engine {
         m.round += 1;
         m.round_started_ns = at;
         m.round_sent = 0;
+    }
+
+    /// What would make a stalled move converge, by the analytic model at today's rates: the
+    /// smallest CPU throttle in 10% steps, and the bandwidth, if the link has it.
+    fn convergence_suggestion(
+        &self,
+        pi: usize,
+        remaining: u64,
+    ) -> (Option<f64>, Option<f64>, String) {
+        let p = &self.partitions[pi];
+        let share = self.expected_share_pages_s(pi);
+        let auto = self.move_of(pi).map_or(0.0, |m| m.auto_throttle_pct);
+        let raw = self
+            .link
+            .mib_s_to_pages_s(p.spec.workload.writes_mib_s(self.now()));
+        let converges = |link_pages_s: f64, cpu: f64| {
+            predictor::predict(&predictor::Inputs {
+                pages: p.pages as u64,
+                link_pages_s,
+                write_pages_s: raw * (1.0 - cpu / 100.0) * (1.0 - auto / 100.0),
+                workload: &p.spec.workload,
+                policy: &self.policy,
+                latency_s: self.link.latency_s,
+            })
+            .converges()
+        };
+        let throttle = (1..=9)
+            .map(|k| k as f64 * 10.0)
+            .find(|&t| t > p.cpu_throttle_pct && converges(share, t));
+        let full = self.link.pages_per_s();
+        let bandwidth = [1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
+            .iter()
+            .map(|k| share * k)
+            .find(|&b| b <= full && converges(b, p.cpu_throttle_pct))
+            .map(|b| self.link.pages_s_to_mib_s(b).round());
+        let left = fmt_num((self.link.pages_s_to_mib_s(remaining as f64)).round());
+        let mut text = format!(
+            "{left} MiB still dirty after {} rounds without progress",
+            self.policy.stall_rounds
+        );
+        match (throttle, bandwidth) {
+            (Some(t), Some(b)) => {
+                text += &format!(
+                    "; a CPU throttle of {}% or {} MiB/s of bandwidth would make it converge",
+                    fmt_num(t),
+                    fmt_num(b)
+                )
+            }
+            (Some(t), None) => {
+                text += &format!("; a CPU throttle of {}% would make it converge", fmt_num(t))
+            }
+            (None, Some(b)) => {
+                text += &format!("; {} MiB/s of bandwidth would make it converge", fmt_num(b))
+            }
+            (None, None) => {
+                text += "; no throttle short of stopping its writes would make it converge: try auto-converge"
+            }
+        }
+        (throttle, bandwidth, text)
     }
 
     /// Opens the suspend window.

@@ -31,6 +31,14 @@ pub struct Policy {
     pub suspend_overhead_ms: f64,
     pub msp_max_ops: u32,
     pub user_timeout_s: f64,
+    /// How long a pre-copy move survives a dead link before it fails (the MSP connection
+    /// timeout); until then it is reported stalled.
+    pub link_timeout_s: f64,
+    /// How long a partition resumed on the target waits for an unreachable source before its
+    /// missing pages are given up: the partition is lost.
+    pub pull_timeout_s: f64,
+    /// Rounds without the remaining data falling before a move is flagged as not converging.
+    pub stall_rounds: u32,
 }
 
 impl Default for Policy {
@@ -44,6 +52,9 @@ impl Default for Policy {
             suspend_overhead_ms: 50.0,
             msp_max_ops: 8,
             user_timeout_s: 15.0,
+            link_timeout_s: 10.0,
+            pull_timeout_s: 30.0,
+            stall_rounds: 3,
         }
     }
 }
@@ -84,6 +95,17 @@ impl Policy {
                 "policy.user_timeout_s must be above 0, not {}",
                 self.user_timeout_s
             ));
+        }
+        for (name, v) in [
+            ("link_timeout_s", self.link_timeout_s),
+            ("pull_timeout_s", self.pull_timeout_s),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                out.push(format!("policy.{name} must be above 0, not {v}"));
+            }
+        }
+        if self.stall_rounds == 0 {
+            out.push("policy.stall_rounds must be at least 1".into());
         }
         out
     }

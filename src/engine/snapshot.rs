@@ -15,6 +15,8 @@ pub struct Snapshot {
     pub page_size_kib: u32,
     pub link_gbps: f64,
     pub link_pages_s: f64,
+    /// The link's payload rate now (0 while down, less while degraded).
+    pub link_pages_s_now: f64,
     pub systems: Vec<SystemView>,
     pub partitions: Vec<PartitionView>,
     /// Every move requested so far, in order.
@@ -36,6 +38,9 @@ pub struct SystemView {
     pub msps: u32,
     pub msp_slots: u32,
     pub msp_in_use: u32,
+    /// The frame failed (FrameFail), or its movers did (MspFail).
+    pub failed: bool,
+    pub msps_failed: bool,
     /// Partitions running here now (indices into `Snapshot::partitions`).
     pub partitions: Vec<usize>,
 }
@@ -51,6 +56,8 @@ pub enum PartitionStatus {
     Suspended,
     /// Running on the target while the last pages arrive.
     Pulling,
+    /// Not running: its frame failed, or a fault in the pull phase lost it.
+    Down,
 }
 
 impl PartitionStatus {
@@ -62,6 +69,7 @@ impl PartitionStatus {
             PartitionStatus::Migrating => "Migrating",
             PartitionStatus::Suspended => "Suspended",
             PartitionStatus::Pulling => "Pulling",
+            PartitionStatus::Down => "Down",
         }
     }
 }
@@ -84,6 +92,10 @@ pub struct PartitionView {
     pub cpu_throttle_pct: f64,
     pub bandwidth_cap_mib_s: Option<f64>,
     pub dedicated_io: bool,
+    /// Why it is down, when it is.
+    pub down: Option<String>,
+    /// A failed move waits for `Recover`.
+    pub needs_recovery: bool,
     /// The move in flight, else the latest one (index into `Snapshot::moves`).
     pub last_move: Option<usize>,
 }
@@ -144,6 +156,12 @@ pub struct MoveView {
     pub verified: Option<bool>,
     pub switch_reason: Option<SwitchReason>,
     pub stop_reason: Option<String>,
+    /// What ended it, when a fault did.
+    pub failure: Option<String>,
+    /// Pages a fault in the pull phase lost.
+    pub pages_lost: u64,
+    /// Seconds its path (link, movers, frames) has been down, while it is.
+    pub stalled_s: Option<f64>,
     pub threshold: Threshold,
     pub history: Vec<RoundStats>,
     pub samples: Vec<RateSample>,
@@ -176,6 +194,8 @@ impl Engine {
                     msps: s.msps,
                     msp_slots: self.msp_slots(si),
                     msp_in_use: self.msp_in_use(si),
+                    failed: self.frames_failed[si],
+                    msps_failed: self.msps_failed[si],
                     partitions: (0..self.partitions.len())
                         .filter(|&p| self.partitions[p].system == si)
                         .collect(),
@@ -189,6 +209,7 @@ impl Engine {
             .map(|(pi, p)| {
                 let mv = self.move_of(pi);
                 let status = match (p.spec.state, mv.map(|m| m.phase)) {
+                    _ if p.down.is_some() => PartitionStatus::Down,
                     (_, Some(Phase::Queued)) => PartitionStatus::Queued,
                     (_, Some(Phase::PreCopy | Phase::Configuring)) => PartitionStatus::Migrating,
                     (_, Some(Phase::Suspended)) => PartitionStatus::Suspended,
@@ -215,6 +236,8 @@ impl Engine {
                     cpu_throttle_pct: p.cpu_throttle_pct,
                     bandwidth_cap_mib_s: p.bandwidth_cap_mib_s,
                     dedicated_io: p.spec.dedicated_io,
+                    down: p.down.clone(),
+                    needs_recovery: p.needs_recovery.is_some(),
                     last_move: p
                         .active_move
                         .or_else(|| self.last_move_of(pi).map(|m| m.id)),
@@ -233,6 +256,7 @@ impl Engine {
             page_size_kib: self.page_size_kib,
             link_gbps: self.link.bandwidth_gbps,
             link_pages_s: self.link.pages_per_s(),
+            link_pages_s_now: self.link_pages_s(),
             systems,
             partitions,
             moves,
@@ -287,8 +311,9 @@ impl Engine {
         let remaining = match m.phase {
             Phase::PreCopy => dirty.map_or(0, |d| d.count_union_range(&m.send, 0, d.len())) as u64,
             Phase::Suspended | Phase::Pulling => m.send.count() as u64,
-            Phase::Queued => pages,
-            _ => 0,
+            // Nothing on the target counts any more: discarded by a stop or a failure.
+            Phase::Queued | Phase::Stopped | Phase::Failed => pages,
+            Phase::Configuring | Phase::Completed => 0,
         };
         let clean_percent = if pages == 0 {
             100.0
@@ -397,6 +422,12 @@ impl Engine {
             verified: m.verified,
             switch_reason: m.switch_reason,
             stop_reason: m.stop_reason.clone(),
+            failure: m.failure.clone(),
+            pages_lost: m.pages_lost,
+            stalled_s: m
+                .path_down_ns
+                .filter(|_| m.phase.in_flight())
+                .map(|t| (now - t) as f64 / 1e9),
             threshold,
             history: m.history.clone(),
             samples: m.samples.clone(),

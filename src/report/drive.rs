@@ -81,7 +81,7 @@ pub fn fraction_done(engine: &Engine) -> f64 {
                 Phase::PreCopy => 0.8 + 0.1 * (1.0 - 1.0 / m.round as f64),
                 Phase::Suspended => 0.9,
                 Phase::Pulling => 0.95,
-                Phase::Completed | Phase::Stopped => 1.0,
+                Phase::Completed | Phase::Stopped | Phase::Failed => 1.0,
             }
         })
         .sum();

@@ -18,6 +18,10 @@ pub struct Tally {
     pub validation_failed: usize,
     /// Actions the engine could not carry out (a stop refused, an unknown name...).
     pub refused: usize,
+    /// Moves a fault ended before their point of no return.
+    pub migration_failed: usize,
+    /// (partition, pages missing) of each partition a fault in the pull phase lost.
+    pub lost: Vec<(String, u64)>,
 }
 
 impl Tally {
@@ -33,14 +37,23 @@ impl Tally {
                 .push((partition.clone(), *round, reason.clone())),
             EventKind::ValidationFailed { .. } => self.validation_failed += 1,
             EventKind::StopRefused { .. } | EventKind::ActionRefused { .. } => self.refused += 1,
+            EventKind::MigrationFailed { .. } => self.migration_failed += 1,
+            EventKind::PartitionLost {
+                partition,
+                pages_missing,
+                ..
+            } => self.lost.push((partition.clone(), *pages_missing)),
             _ => {}
         }
     }
 
-    /// Completed moves whose target image did not verify: the only way a move fails once it
-    /// has started (a stop is the operator's choice, not a failure).
+    /// Moves that failed: a fault ended them (before the point of no return, or by losing the
+    /// partition in the pull phase), or their target image did not verify. A stop is the
+    /// operator's choice, not a failure.
     pub fn failed(&self) -> usize {
         self.completed.iter().filter(|c| !c.verified).count()
+            + self.migration_failed
+            + self.lost.len()
     }
 }
 
@@ -56,6 +69,9 @@ pub struct Summary<'a> {
     pub validation_failed: usize,
     pub in_flight: usize,
     pub refused: usize,
+    /// Partitions lost to a fault in the pull phase: data loss.
+    pub lost: usize,
+    pub pages_lost: u64,
     pub migrations: &'a [Completion],
 }
 
@@ -70,6 +86,8 @@ impl<'a> Summary<'a> {
             validation_failed: tally.validation_failed,
             in_flight,
             refused: tally.refused,
+            lost: tally.lost.len(),
+            pages_lost: tally.lost.iter().map(|(_, n)| n).sum(),
             migrations: &tally.completed,
         }
     }
@@ -235,6 +253,58 @@ pub fn text_line(e: &Event) -> Option<String> {
             format!("evacuation to {to}: {moving} moving, {refused} refused"),
         ),
         EventKind::ActionRefused { action, reason } => line(action, format!("refused: {reason}")),
+        EventKind::LinkDown { until_s } => line("link", format!("DOWN until {until_s:.3} s")),
+        EventKind::LinkDegraded {
+            bandwidth_gbps,
+            until_s,
+        } => line(
+            "link",
+            format!("degraded to {bandwidth_gbps} Gbit/s until {until_s:.3} s"),
+        ),
+        EventKind::LinkRestored { bandwidth_gbps } => {
+            line("link", format!("restored: {bandwidth_gbps} Gbit/s"))
+        }
+        EventKind::MspFailed { system } => line(system, "mover service partitions FAILED".into()),
+        EventKind::FrameFailed { system } => line(system, "frame FAILED".into()),
+        EventKind::PartitionDown { partition, reason } => {
+            line(partition, format!("DOWN: {reason}"))
+        }
+        EventKind::MoveStalled { partition, reason } => {
+            line(partition, format!("move stalled: {reason}"))
+        }
+        EventKind::MigrationFailed {
+            partition,
+            reason,
+            phase,
+            round,
+            source_intact,
+        } => line(
+            partition,
+            format!(
+                "migration FAILED in {phase} (round {round}): {reason}; {}",
+                if *source_intact {
+                    "it runs on at the source, memory intact; Recover before moving it again"
+                } else {
+                    "ITS MEMORY ON THE SOURCE DID NOT CHECK OUT"
+                }
+            ),
+        ),
+        EventKind::PartitionLost {
+            partition,
+            reason,
+            pages_missing,
+        } => line(
+            partition,
+            format!("LOST: {reason}; {pages_missing} pages never reached the target (DATA LOSS)"),
+        ),
+        EventKind::ConvergenceStalled {
+            partition,
+            suggestion,
+            ..
+        } => line(partition, format!("not converging: {suggestion}")),
+        EventKind::Recovered { partition } => {
+            line(partition, "recovered: it can move again".into())
+        }
     }
 }
 
@@ -316,11 +386,19 @@ pub fn text_summary(t: f64, tally: &Tally, in_flight: &[String]) -> String {
     if !in_flight.is_empty() {
         out.push_str(&format!("still moving: {}\n", in_flight.join(", ")));
     }
+    for (partition, pages) in &tally.lost {
+        out.push_str(&format!(
+            "DATA LOSS: {partition} was lost in its pull phase; {pages} pages never reached the target\n"
+        ));
+    }
+    let unverified = tally.completed.iter().filter(|c| !c.verified).count();
     out.push_str(&format!(
-        "{} completed, {} stopped, {} failed verification, {} failed validation, {} refused\n",
+        "{} completed, {} stopped, {} failed by a fault, {} lost, {} failed verification, {} failed validation, {} refused\n",
         tally.completed.len(),
         tally.stopped.len(),
-        tally.failed(),
+        tally.migration_failed,
+        tally.lost.len(),
+        unverified,
         tally.validation_failed,
         tally.refused
     ));
@@ -333,3 +411,5 @@ fn yes_no(b: bool) -> &'static str {
 
 pub mod drive;
 pub mod plan;
+pub mod run_plot;
+pub mod svg;

@@ -224,6 +224,25 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                 }
             }
             Action::SetAutoConverge { .. } => {}
+            // Failed movers and frames refuse later moves; a recovery clears a failed move.
+            Action::MspFail { system } | Action::FrameFail { system } => {
+                if let Ok(si) = world.find_system(system) {
+                    let before = plan.len();
+                    plan.retain(|p| {
+                        p.landed || (p.to != si && world.partitions[p.partition].system != si)
+                    });
+                    if plan.len() < before {
+                        out.notes.push(format!(
+                            "{at_s} s: {} {system}: the moves through it still in flight will fail",
+                            action_name(action)
+                        ));
+                    }
+                }
+                let _ = world.apply(action);
+            }
+            Action::Recover { .. } => {}
+            // A link outage slows or fails moves but changes no precondition.
+            Action::LinkDown { .. } | Action::LinkDegrade { .. } => {}
         }
     }
     land(&mut world, &mut plan, f64::INFINITY);

@@ -558,7 +558,7 @@ impl Scenario {
     }
 }
 
-const POLICY_FIELDS: [&str; 8] = [
+const POLICY_FIELDS: [&str; 11] = [
     "switchover",
     "final_phase",
     "max_rounds",
@@ -567,6 +567,9 @@ const POLICY_FIELDS: [&str; 8] = [
     "suspend_overhead_ms",
     "msp_max_ops",
     "user_timeout_s",
+    "link_timeout_s",
+    "pull_timeout_s",
+    "stall_rounds",
 ];
 
 /// The action's name as written in a scenario file (`Migrate`, `Stop`...).
@@ -581,6 +584,11 @@ pub fn action_name(a: &Action) -> &'static str {
         Action::SetAutoConverge { .. } => "SetAutoConverge",
         Action::Evacuate { .. } => "Evacuate",
         Action::RemoveDedicatedIo { .. } => "RemoveDedicatedIo",
+        Action::LinkDown { .. } => "LinkDown",
+        Action::LinkDegrade { .. } => "LinkDegrade",
+        Action::MspFail { .. } => "MspFail",
+        Action::FrameFail { .. } => "FrameFail",
+        Action::Recover { .. } => "Recover",
     }
 }
 

@@ -59,8 +59,10 @@ impl Bitmap {
     /// Sets bit `i`; returns true when it was clear.
     ///
     /// Written as old/new word comparisons: the shorter `was = *w & bit != 0; *w |= bit`
-    /// form was miscompiled by rustc 1.95 at opt-level 3 inside the demand-fault closure (the
-    /// population stopped following the bits; see `tests` below and `examples/` history).
+    /// form (and its `clear` twin) was miscompiled by rustc 1.95 at opt-level 3 inside the
+    /// demand-fault loop: the population stopped following the bits and a pull phase never
+    /// finished. The unit tests here pass either way; `.ci/run` runs the engine's tests in
+    /// release, where `engine_faults` catches it.
     #[inline(always)]
     pub fn set(&mut self, i: usize) -> bool {
         let w = &mut self.words[i >> 6];

@@ -847,5 +847,74 @@ pub fn describe(e: &Event, page_kib: u32) -> (Level, String) {
         EventKind::ActionRefused { action, reason } => {
             (Level::Warn, format!("{action} refused: {reason}"))
         }
+        EventKind::LinkDown { until_s } => (
+            Level::Error,
+            format!("LINK DOWN until {}", fmt::secs(*until_s)),
+        ),
+        EventKind::LinkDegraded {
+            bandwidth_gbps,
+            until_s,
+        } => (
+            Level::Warn,
+            format!(
+                "link degraded to {bandwidth_gbps} Gbit/s until {}",
+                fmt::secs(*until_s)
+            ),
+        ),
+        EventKind::LinkRestored { bandwidth_gbps } => (
+            Level::Info,
+            format!("link restored: {bandwidth_gbps} Gbit/s"),
+        ),
+        EventKind::MspFailed { system } => (
+            Level::Error,
+            format!("{system}: mover service partitions FAILED"),
+        ),
+        EventKind::FrameFailed { system } => (Level::Error, format!("{system}: FRAME FAILED")),
+        EventKind::PartitionDown { partition, reason } => {
+            (Level::Error, format!("{partition}: DOWN ({reason})"))
+        }
+        EventKind::MoveStalled { partition, reason } => {
+            (Level::Warn, format!("{partition}: move stalled: {reason}"))
+        }
+        EventKind::MigrationFailed {
+            partition,
+            reason,
+            phase,
+            round,
+            source_intact,
+        } => (
+            Level::Error,
+            format!(
+                "{partition}: move FAILED in {phase} (round {round}): {reason}; {}",
+                if *source_intact {
+                    "runs on at the source, memory intact"
+                } else {
+                    "SOURCE MEMORY DID NOT CHECK OUT"
+                }
+            ),
+        ),
+        EventKind::PartitionLost {
+            partition,
+            reason,
+            pages_missing,
+        } => (
+            Level::Error,
+            format!(
+                "{partition}: LOST ({reason}): {} never reached the target",
+                bytes(*pages_missing as f64)
+            ),
+        ),
+        EventKind::ConvergenceStalled {
+            partition,
+            suggestion,
+            ..
+        } => (
+            Level::Warn,
+            format!("{partition}: not converging: {suggestion}"),
+        ),
+        EventKind::Recovered { partition } => (
+            Level::Info,
+            format!("{partition}: recovered, can move again"),
+        ),
     }
 }

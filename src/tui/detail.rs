@@ -139,7 +139,7 @@ fn phase_line<'a>(app: &'a App, m: &MoveView, width: u16) -> Line<'a> {
     let current = m.phase;
     let reached = |ph: Phase| spent(ph).is_some();
     for ph in steps {
-        if current == Phase::Stopped && !reached(ph) {
+        if matches!(current, Phase::Stopped | Phase::Failed) && !reached(ph) {
             continue;
         }
         spans.push(Span::styled(" › ", t.dim));
@@ -182,6 +182,21 @@ fn phase_line<'a>(app: &'a App, m: &MoveView, width: u16) -> Line<'a> {
             format!(" ■ Stopped in round {} ", m.round),
             t.warn.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
+    }
+    if current == Phase::Failed {
+        spans.push(Span::styled(" › ", t.dim));
+        let what = if m.pages_lost > 0 {
+            " ✗ LOST ".to_string()
+        } else {
+            format!(" ✗ Failed in round {} ", m.round)
+        };
+        spans.push(Span::styled(
+            what,
+            t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    if let Some(s) = m.stalled_s {
+        spans.push(Span::styled(format!("  ⏸ stalled {}", fmt::secs(s)), t.bad));
     }
     Line::from(spans)
 }
@@ -362,6 +377,35 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
             Span::styled(m.stop_reason.clone().unwrap_or_default(), t.warn),
             None,
         ));
+    }
+    if m.phase == Phase::Failed {
+        out.push(fig(
+            "Failed",
+            Span::styled(m.failure.clone().unwrap_or_default(), t.bad),
+            None,
+        ));
+        if m.pages_lost > 0 {
+            out.push(fig(
+                "DATA LOST",
+                Span::styled(
+                    format!(
+                        "{} never reached the target",
+                        fmt::bytes(m.pages_lost as f64 * app.snap.page_size_kib as f64 * 1024.0)
+                    ),
+                    t.bad,
+                ),
+                None,
+            ));
+        } else {
+            out.push(fig(
+                "Partition",
+                Span::styled(
+                    "runs on at the source; Recover before moving it again",
+                    t.warn,
+                ),
+                None,
+            ));
+        }
     }
     out.push(fig(
         "Rounds",

@@ -242,6 +242,7 @@ fn status_style(app: &App, p: &PartitionView) -> Style {
         PartitionStatus::Migrating => t.info,
         PartitionStatus::Suspended => t.suspend,
         PartitionStatus::Pulling => t.warn,
+        PartitionStatus::Down => t.bad,
     }
 }
 
@@ -283,6 +284,7 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: usize, width: u16) -> 
             Phase::Stopped => (format!("stopped r{}", m.round), t.warn),
             Phase::Queued => ("queued".to_string(), t.warn),
             Phase::Configuring => ("profile".to_string(), t.info),
+            Phase::Failed => ("✗ failed".to_string(), t.bad),
         };
         return Line::from(Span::styled(text, style));
     }
@@ -315,6 +317,10 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: usize, width: u16) -> 
         Phase::Stopped => Line::from(Span::styled(
             format!("stopped in round {}", m.round),
             t.warn,
+        )),
+        Phase::Failed => Line::from(Span::styled(
+            format!("✗ move failed in round {}", m.round),
+            t.bad,
         )),
     }
 }

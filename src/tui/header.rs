@@ -84,9 +84,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         fmt::mib_s(app.link_mib_s())
     );
     let used: usize = spans.iter().map(|s| s.width()).sum();
+    // A link fault is news: say it in place of the link's nominal figures.
+    let (link, style) = if s.link_pages_s_now <= 0.0 {
+        ("LINK DOWN".to_string(), t.bad)
+    } else if s.link_pages_s_now < s.link_pages_s * 0.999 {
+        (
+            format!(
+                "link DEGRADED {} Gbit/s",
+                fmt::sig3(s.link_gbps * s.link_pages_s_now / s.link_pages_s)
+            ),
+            t.warn,
+        )
+    } else {
+        (link, t.dim)
+    };
     if used + 3 + link.chars().count() <= area.width as usize {
         spans.push(sep());
-        spans.push(Span::styled(link, t.dim));
+        spans.push(Span::styled(link, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
