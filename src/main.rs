@@ -105,12 +105,14 @@ fn main() -> ExitCode {
         }) => run(&scenario, json, until, seed),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Tui { scenario }) => dashboard(scenario.as_deref()),
-        Some(Command::Demo(args)) => lpm::demo::run(&args)
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|e| match e {
-                lpm::demo::DemoError::Refused(m) => Failure::Refused(m),
-                lpm::demo::DemoError::Other(m) => Failure::Other(m),
-            }),
+        Some(Command::Demo(args)) => {
+            lpm::demo::run(&args)
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| match e {
+                    lpm::demo::DemoError::Refused(m) => Failure::Refused(m),
+                    lpm::demo::DemoError::Other(m) => Failure::Other(m),
+                })
+        }
         None => dashboard(cli.scenario.as_deref()),
     };
     match result {

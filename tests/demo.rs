@@ -35,6 +35,9 @@ fn play(loaded: &Loaded, max_s: f64) -> Played {
         driver.advance_sim(Duration::from_millis(250));
         let u = driver.update();
         for e in u.events {
+            if let Some(line) = lpm::report::text_line(&e) {
+                eprintln!("{line}");
+            }
             match e.kind {
                 EventKind::MigrationCompleted(c) => p.completions.push(c),
                 EventKind::Resumed {
@@ -75,19 +78,30 @@ fn planned_maintenance_empties_frame_a_with_every_move_verified_and_no_user_drop
     let p = play(&builtin("planned-maintenance"), 900.0);
     let snap = p.driver.engine.snapshot();
     let a = snap.systems.iter().find(|s| s.name == "frame-a").unwrap();
-    assert!(a.partitions.is_empty(), "frame-a still holds {:?}", a.partitions);
+    assert!(
+        a.partitions.is_empty(),
+        "frame-a still holds {:?}",
+        a.partitions
+    );
     assert_eq!(snap.in_flight + snap.queued, 0);
     // Every partition of frame-a moved, the not-activated one as a profile.
     let mut moved: Vec<&str> = p.completions.iter().map(|c| c.partition.as_str()).collect();
     moved.sort();
     assert_eq!(moved, ["app01", "backup01", "db01", "test01", "web01"]);
-    assert!(p.completions.iter().all(|c| c.verified), "a move failed verification");
+    assert!(
+        p.completions.iter().all(|c| c.verified),
+        "a move failed verification"
+    );
     assert_eq!(p.users_dropped, 0);
     assert!(p.completions.iter().all(|c| c.users_dropped == 0));
     // backup01 was refused first (dedicated I/O), then moved.
     assert_eq!(p.refused, ["backup01"]);
     // db01 converged (after the throttle), it did not hit a cap.
-    let db = p.completions.iter().find(|c| c.partition == "db01").unwrap();
+    let db = p
+        .completions
+        .iter()
+        .find(|c| c.partition == "db01")
+        .unwrap();
     assert!(db.converged, "db01 switched over without converging");
     assert!(db.rounds >= 12, "db01 converged in {} rounds", db.rounds);
     // Every running partition's suspend window was seen.
@@ -141,12 +155,15 @@ fn presenter_keys_go_on_from_a_key_step_and_restart_from_the_beginning() {
     let driver = Driver::with_script(&loaded, false).unwrap();
     let mut h = Harness::from_driver(driver, 120, 36, Theme::mono());
     let screen = h.screen();
-    assert!(screen.contains("Planned maintenance on frame-a"), "{screen}");
+    assert!(
+        screen.contains("Planned maintenance on frame-a"),
+        "{screen}"
+    );
     assert!(screen.contains("firmware update"), "{screen}");
     // → runs ahead to the next step (the evacuation) at full speed.
     h.key(lpm::tui::harness::KeyCode::Right);
     assert!(h.app.presenter.as_ref().unwrap().fast_forward);
-    h.advance(6.0);
+    h.advance(12.0);
     assert!(h.screen().contains("Evacuate frame-a"));
     // b pauses: time stands still.
     h.keys("b");
@@ -204,9 +221,18 @@ fn malformed_scripts_are_refused_with_line_and_column() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
     let e = demo::script::load_str(text, "bad.ron", Some(&dir), None).unwrap_err();
     let all = e.messages.join("\n");
-    assert!(all.contains("bad.ron:6:9: step 2: unknown partition \"nobody\""), "{all}");
-    assert!(all.contains("bad.ron:7:9: step 3: a time must be 0 or more"), "{all}");
-    assert!(all.contains("bad.ron:7:9: step 3: scale must be above 0"), "{all}");
+    assert!(
+        all.contains("bad.ron:6:10: step 2: unknown partition \"nobody\""),
+        "{all}"
+    );
+    assert!(
+        all.contains("bad.ron:7:10: step 3: a time must be 0 or more"),
+        "{all}"
+    );
+    assert!(
+        all.contains("bad.ron:7:10: step 3: scale must be above 0"),
+        "{all}"
+    );
     // A missing file, no panic.
     let e = demo::script::load(std::path::Path::new("/nonexistent/x.ron")).unwrap_err();
     assert!(e.messages[0].contains("cannot read the script"), "{e}");

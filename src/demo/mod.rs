@@ -44,9 +44,7 @@ fn parse_size(s: &str) -> Result<(u16, u16), String> {
     let w: u16 = w.trim().parse().map_err(|_| bad())?;
     let h: u16 = h.trim().parse().map_err(|_| bad())?;
     if !(80..=400).contains(&w) || !(24..=200).contains(&h) {
-        return Err(format!(
-            "{w}x{h}: the dashboard needs 80x24 to 400x200"
-        ));
+        return Err(format!("{w}x{h}: the dashboard needs 80x24 to 400x200"));
     }
     Ok((w, h))
 }
@@ -56,7 +54,10 @@ fn parse_theme(s: &str) -> Result<String, String> {
     if NAMES.contains(&s) {
         Ok(s.to_string())
     } else {
-        Err(format!("unknown theme {s:?} (the themes are {})", NAMES.join(", ")))
+        Err(format!(
+            "unknown theme {s:?} (the themes are {})",
+            NAMES.join(", ")
+        ))
     }
 }
 
@@ -73,20 +74,17 @@ pub enum DemoError {
 pub fn load_arg(path: Option<&std::path::Path>) -> Result<Loaded, DemoError> {
     match path {
         None => Ok(script::default_script()),
-        Some(p) if !p.exists() => p
-            .to_str()
-            .and_then(script::builtin)
-            .ok_or_else(|| {
-                DemoError::Refused(vec![format!(
-                    "{}: no such script (the shipped ones are {})",
-                    p.display(),
-                    script::BUILTIN
-                        .iter()
-                        .map(|(f, _)| f.trim_end_matches(".ron"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )])
-            }),
+        Some(p) if !p.exists() => p.to_str().and_then(script::builtin).ok_or_else(|| {
+            DemoError::Refused(vec![format!(
+                "{}: no such script (the shipped ones are {})",
+                p.display(),
+                script::BUILTIN
+                    .iter()
+                    .map(|(f, _)| f.trim_end_matches(".ron"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )])
+        }),
         Some(p) => script::load(p).map_err(|r| DemoError::Refused(r.messages)),
     }
 }

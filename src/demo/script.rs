@@ -70,15 +70,16 @@ pub enum Trigger {
     At(f64),
     /// This many simulated seconds after the step before fired.
     After(f64),
-    /// When a round of the partition's move with at least this number completes.
+    /// When the partition's latest move has completed this round (or gone past pre-copy).
     Round { partition: String, round: u32 },
-    /// When the partition's move suspends (the switch-over starts).
+    /// When the partition's latest move has suspended (the switch-over started).
     Suspended(String),
-    /// When the partition resumes on the target.
+    /// When the partition's latest move has resumed it on the target.
     Resumed(String),
-    /// When the partition's move completes.
+    /// When the partition's latest move has completed.
     Completed(String),
-    /// When a validation of the partition fails (a migrate or an evacuation refused it).
+    /// When a validation of the partition fails after the step before fired (a migrate or an
+    /// evacuation refused it).
     Refused(String),
     /// When nothing moves or waits to move and the scenario's own script is done.
     Settled,
@@ -391,8 +392,8 @@ fn blank(text: &str) -> Vec<u8> {
                 }
                 i += 1;
             }
-            for k in i..(i + 2).min(b.len()) {
-                out[k] = b' ';
+            for c in &mut out[i..(i + 2).min(b.len())] {
+                *c = b' ';
             }
             i += 2;
         } else {
@@ -464,7 +465,10 @@ fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.len(), |n| before.len() - n - 1) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |n| before.len() - n - 1)
+        + 1;
     (line, col)
 }
 
@@ -483,7 +487,8 @@ mod tests {
 
     #[test]
     fn a_syntax_error_has_line_and_column() {
-        let text = "Demo(\n  title: \"x\",\n  scenario: File(\"a.ron\"),\n  steps: [ (when: Soon) ],\n)";
+        let text =
+            "Demo(\n  title: \"x\",\n  scenario: File(\"a.ron\"),\n  steps: [ (when: Soon) ],\n)";
         let e = load_str(text, "bad.ron", None, None).unwrap_err();
         assert!(e.messages[0].starts_with("bad.ron:4:"), "{e}");
     }
@@ -493,11 +498,7 @@ mod tests {
         let (_, good) = BUILTIN[0];
         let text = good.replacen("when: Key", "when: Completed(\"nobody\")", 1);
         let e = load_str(&text, "x.ron", None, None).unwrap_err();
-        let line = text
-            .lines()
-            .position(|l| l.contains("\"nobody\""))
-            .unwrap()
-            + 1;
+        let line = text.lines().position(|l| l.contains("\"nobody\"")).unwrap() + 1;
         assert!(
             e.messages
                 .iter()

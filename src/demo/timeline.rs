@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::script::{Script, Step, Trigger};
-use crate::engine::{Action, Engine, Event, EventKind};
+use crate::engine::{Action, Engine, Event, EventKind, Phase};
 
 const STEP_NS: u64 = 1_000_000;
 
@@ -97,7 +97,10 @@ impl Timeline {
                 Trigger::Key => {
                     self.pressed || (self.auto_keys && self.key_wait_s >= self.key_hold_s - 1e-9)
                 }
-                t => events[seen..].iter().any(|e| matches(t, e, engine)),
+                Trigger::Refused(_) => events[seen..]
+                    .iter()
+                    .any(|e| refused(&step.when, e, engine)),
+                t => reached(t, engine),
             };
             if !holds {
                 return;
@@ -159,17 +162,34 @@ fn secs_ns(s: f64) -> u64 {
     (s * 1e9).round() as u64
 }
 
-/// Whether an event is what a trigger waits for.
-fn matches(t: &Trigger, e: &Event, engine: &Engine) -> bool {
-    let is = |want: &str, got: &str| same_partition(want, got, engine);
+/// Whether the partition's latest move has got as far as the trigger says. From the state,
+/// not the events: a move that got there before the step's turn still counts (a step about
+/// "the move of web01" cannot miss it), and a partition's next move starts afresh.
+fn reached(t: &Trigger, engine: &Engine) -> bool {
+    let Some(p) = t.partition().and_then(|p| engine.find_partition(p).ok()) else {
+        return false;
+    };
+    let Some(m) = engine.last_move_of(p) else {
+        return false;
+    };
+    match t {
+        Trigger::Round { round, .. } => m.round > *round || m.phase.past_point_of_no_return(),
+        Trigger::Suspended(_) => matches!(
+            m.phase,
+            Phase::Suspended | Phase::Pulling | Phase::Completed
+        ),
+        Trigger::Resumed(_) => matches!(m.phase, Phase::Pulling | Phase::Completed),
+        Trigger::Completed(_) => m.phase == Phase::Completed,
+        _ => false,
+    }
+}
+
+/// A validation of the partition failed.
+fn refused(t: &Trigger, e: &Event, engine: &Engine) -> bool {
     match (t, &e.kind) {
-        (Trigger::Round { partition, round }, EventKind::RoundCompleted(r)) => {
-            r.round >= *round && is(partition, &r.partition)
+        (Trigger::Refused(p), EventKind::ValidationFailed { partition, .. }) => {
+            same_partition(p, partition, engine)
         }
-        (Trigger::Suspended(p), EventKind::Suspended { partition, .. })
-        | (Trigger::Resumed(p), EventKind::Resumed { partition, .. })
-        | (Trigger::Refused(p), EventKind::ValidationFailed { partition, .. }) => is(p, partition),
-        (Trigger::Completed(p), EventKind::MigrationCompleted(c)) => is(p, &c.partition),
         _ => false,
     }
 }

@@ -581,7 +581,9 @@ impl App {
                 self.say(format!("log pane {state}"), false);
             }
             Command::Next => match &self.presenter {
-                Some(p) if p.finished => self.say("the script has ended: r plays it again".into(), false),
+                Some(p) if p.finished => {
+                    self.say("the script has ended: r plays it again".into(), false)
+                }
                 Some(p) if !p.waiting_for_key => {
                     self.requests.push(Request::Next);
                     self.say("running ahead to the next step".into(), false);

@@ -50,14 +50,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let t = &app.theme;
-    let mut lines: Vec<Line> = wrap(
-        p.caption.as_deref().unwrap_or(""),
-        inner_width(area.width),
-    )
-    .into_iter()
-    .take(MAX_LINES)
-    .map(|l| Line::from(Span::styled(l, t.bold)))
-    .collect();
+    let mut lines: Vec<Line> = wrap(p.caption.as_deref().unwrap_or(""), inner_width(area.width))
+        .into_iter()
+        .take(MAX_LINES)
+        .map(|l| Line::from(Span::styled(l, t.bold)))
+        .collect();
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("…", t.dim)));
     }

@@ -350,11 +350,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Presenter,
-        &[
-            code(KeyCode::Right),
-            ch(' '),
-            code(KeyCode::PageDown),
-        ],
+        &[code(KeyCode::Right), ch(' '), code(KeyCode::PageDown)],
         "→/space",
         C::Next,
         "next caption: go on from a step that waits, or run ahead to the next step",

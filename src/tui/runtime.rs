@@ -33,7 +33,13 @@ pub fn run(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::
         );
     }
     let driver = Driver::new(&scenario).map_err(anyhow::Error::msg)?;
-    run_driver(driver, options.origin, Theme::from_env(), time_scale, |_| {})
+    run_driver(
+        driver,
+        options.origin,
+        Theme::from_env(),
+        time_scale,
+        |_| {},
+    )
 }
 
 /// The dashboard on a prepared driver (a presenter script's, say); `setup` adjusts the app
