@@ -245,7 +245,7 @@ impl App {
     // ----- engine updates -----
 
     pub fn on_update(&mut self, u: Update) {
-        if let Some(view) = u.presenter {
+        if let Some(view) = &u.presenter {
             let restarted = self
                 .presenter
                 .as_ref()
@@ -259,14 +259,7 @@ impl App {
                 self.remembered = vec![None; self.remembered.len()];
                 self.say(format!("{}: from the beginning", view.title), false);
             }
-            let new_caption = view.caption.is_some()
-                && self.presenter.as_ref().map(|o| (&o.caption, o.generation))
-                    != Some((&view.caption, view.generation));
-            if new_caption && let Some(c) = &view.caption {
-                self.push_log(u.snapshot.t, Level::Info, format!("▶ {c}"));
-            }
             self.scale = view.scale;
-            self.presenter = Some(view);
         }
         self.snap = u.snapshot;
         self.lagging = u.lagging;
@@ -275,6 +268,16 @@ impl App {
         self.preview = u.preview;
         for e in &u.events {
             self.record_event(e);
+        }
+        if let Some(view) = u.presenter {
+            // After the events: the caption's line follows what led to it.
+            let new_caption = view.caption.is_some()
+                && self.presenter.as_ref().map(|o| (&o.caption, o.generation))
+                    != Some((&view.caption, view.generation));
+            if new_caption && let Some(c) = &view.caption {
+                self.push_log(view.caption_t, Level::Info, format!("▶ {c}"));
+            }
+            self.presenter = Some(view);
         }
         for r in u.replies {
             self.on_reply(r);

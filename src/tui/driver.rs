@@ -73,8 +73,9 @@ pub struct Update {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresenterView {
     pub title: String,
-    /// The latest caption.
+    /// The latest caption, and the simulated time its step fired.
     pub caption: Option<String>,
+    pub caption_t: f64,
     /// Steps fired, of `steps`.
     pub fired: usize,
     pub steps: usize,
@@ -92,7 +93,7 @@ pub struct PresenterView {
 struct Presenter {
     loaded: Loaded,
     timeline: Timeline,
-    caption: Option<String>,
+    caption: Option<(String, f64)>,
     fast_forward: bool,
     generation: u32,
     /// Events taken from the engine by the timeline, for the next update.
@@ -172,7 +173,7 @@ impl Driver {
         for f in fired {
             p.fast_forward = false;
             if let Some(c) = f.caption {
-                p.caption = Some(c);
+                p.caption = Some((c, f.t));
             }
             if let Some(s) = f.scale {
                 self.scale = s;
@@ -186,7 +187,8 @@ impl Driver {
     fn presenter_view(&self) -> Option<PresenterView> {
         self.presenter.as_ref().map(|p| PresenterView {
             title: p.loaded.script.title.clone(),
-            caption: p.caption.clone(),
+            caption: p.caption.as_ref().map(|c| c.0.clone()),
+            caption_t: p.caption.as_ref().map_or(0.0, |c| c.1),
             fired: p.timeline.fired(),
             steps: p.timeline.len(),
             waiting_for_key: p.timeline.waiting_for_key(),
