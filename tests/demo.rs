@@ -1,3 +1,4 @@
+#![cfg(feature = "tui")]
 //! Presenter mode: the shipped scripts play to their end headless with the final state their
 //! captions claim; recordings are valid asciicast v2 and replay to the expected screen; bad
 //! scripts are refused with line and column.
@@ -155,6 +156,7 @@ fn presenter_keys_go_on_from_a_key_step_and_restart_from_the_beginning() {
     let driver = Driver::with_script(&loaded, false).unwrap();
     let mut h = Harness::from_driver(driver, 120, 36, Theme::mono());
     let screen = h.screen();
+    insta::assert_snapshot!("presenter_banner_at_the_start", screen);
     assert!(
         screen.contains("Planned maintenance on frame-a"),
         "{screen}"
@@ -244,6 +246,10 @@ fn a_recording_is_valid_asciicast_v2_and_replays_to_the_final_screen() {
     let mut out = Vec::new();
     let stats = record::record(&loaded, &mut out, 120, 36, Theme::mono(), true).unwrap();
     assert!(stats.finished);
+    // No clock is read: the same script records to the same bytes.
+    let mut again = Vec::new();
+    record::record(&loaded, &mut again, 120, 36, Theme::mono(), true).unwrap();
+    assert!(out == again, "two recordings of one script differ");
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
     let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
