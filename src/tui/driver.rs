@@ -153,6 +153,12 @@ impl Driver {
         Ok(d)
     }
 
+    /// Running ahead to the next step of the presenter script (as fast as the engine goes:
+    /// not a lag to report).
+    pub fn fast_forwarding(&self) -> bool {
+        self.presenter.as_ref().is_some_and(|p| p.fast_forward)
+    }
+
     /// Every step of the presenter script has fired (true when there is none).
     pub fn script_finished(&self) -> bool {
         self.presenter

@@ -502,7 +502,12 @@ pub fn help_sections_for(presenter: bool) -> Vec<(&'static str, Vec<&'static Bin
         out.push((PRESENT, presenter_bindings().collect()));
     }
     for b in BINDINGS.iter().filter(|b| b.context == Main) {
-        if is_pair_tail(b) {
+        // Presenting, a key the presenter's keys take over entirely is not listed.
+        let shadowed = presenter
+            && b.keys
+                .iter()
+                .all(|k| presenter_bindings().any(|p| p.keys.contains(k)));
+        if is_pair_tail(b) || shadowed {
             continue;
         }
         match out.iter_mut().find(|(g, _)| *g == b.group) {

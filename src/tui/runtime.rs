@@ -194,14 +194,21 @@ fn engine_loop(
             let wall = (now - last).min(Duration::from_millis(250));
             last = now;
             let asked = wall.as_secs_f64() * driver.effective_scale();
+            let running_ahead = driver.fast_forwarding();
             let sim = driver.advance_wall(wall, Some(now + BUDGET));
-            window.0 += sim.as_secs_f64();
-            window.1 += asked;
-            window.2 += wall.as_secs_f64();
-            if window.2 >= 1.0 {
-                let behind = window.0 < window.1 * 0.95;
-                driver.set_lagging(behind.then(|| window.0 / window.2));
+            if running_ahead {
+                // The presenter asked for all the speed there is: not a lag.
                 window = (0.0, 0.0, 0.0);
+                driver.set_lagging(None);
+            } else {
+                window.0 += sim.as_secs_f64();
+                window.1 += asked;
+                window.2 += wall.as_secs_f64();
+                if window.2 >= 1.0 {
+                    let behind = window.0 < window.1 * 0.95;
+                    driver.set_lagging(behind.then(|| window.0 / window.2));
+                    window = (0.0, 0.0, 0.0);
+                }
             }
         }
         if driver.changed() && updates.send(driver.update()).is_err() {
