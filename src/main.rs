@@ -119,6 +119,8 @@ enum Command {
         /// A scenario file (RON).
         scenario: PathBuf,
     },
+    /// Play a presenter script on the dashboard, or record it (`--record FILE.cast`).
+    Demo(lpm::demo::DemoArgs),
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -202,6 +204,14 @@ fn main() -> ExitCode {
         ),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Tui { scenario }) => dashboard(scenario.as_deref()),
+        Some(Command::Demo(args)) => {
+            lpm::demo::run(&args)
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| match e {
+                    lpm::demo::DemoError::Refused(m) => Failure::Refused(m),
+                    lpm::demo::DemoError::Other(m) => Failure::Other(m),
+                })
+        }
         None => dashboard(cli.scenario.as_deref()),
     };
     match result {

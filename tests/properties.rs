@@ -106,6 +106,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     suspend_overhead_ms: overhead,
                     msp_max_ops: ops,
                     user_timeout_s: timeout,
+                    ..Policy::default()
                 }
             },
         )

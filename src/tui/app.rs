@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::driver::{Reply, Request, Update};
+use super::driver::{PresenterView, Reply, Request, Update};
 use super::keymap::{self, Command, Context};
 use super::theme::Theme;
 use crate::engine::snapshot::{MoveView, PartitionStatus, PartitionView};
@@ -117,6 +117,10 @@ pub struct App {
     pub map_cells: Cell<usize>,
     watch_sent: Option<(Option<usize>, usize)>,
     requests: Vec<Request>,
+    /// The presenter script's progress (`lpm demo`); its keys come first when set.
+    pub presenter: Option<PresenterView>,
+    /// The log pane is on screen (hidden for a cleaner stage).
+    pub show_log: bool,
 }
 
 impl App {
@@ -149,6 +153,8 @@ impl App {
             map_cells: Cell::new(0),
             watch_sent: None,
             requests: Vec::new(),
+            presenter: None,
+            show_log: true,
         };
         app.push_log(
             0.0,
@@ -239,6 +245,22 @@ impl App {
     // ----- engine updates -----
 
     pub fn on_update(&mut self, u: Update) {
+        if let Some(view) = &u.presenter {
+            let restarted = self
+                .presenter
+                .as_ref()
+                .is_some_and(|old| old.generation != view.generation);
+            if restarted {
+                self.log.clear();
+                self.popup = None;
+                self.paused = false;
+                self.selected = None;
+                self.focus = 0;
+                self.remembered = vec![None; self.remembered.len()];
+                self.say(format!("{}: from the beginning", view.title), false);
+            }
+            self.scale = view.scale;
+        }
         self.snap = u.snapshot;
         self.lagging = u.lagging;
         self.slow_motion_now = u.slow_motion;
@@ -246,6 +268,16 @@ impl App {
         self.preview = u.preview;
         for e in &u.events {
             self.record_event(e);
+        }
+        if let Some(view) = u.presenter {
+            // After the events: the caption's line follows what led to it.
+            let new_caption = view.caption.is_some()
+                && self.presenter.as_ref().map(|o| (&o.caption, o.generation))
+                    != Some((&view.caption, view.generation));
+            if new_caption && let Some(c) = &view.caption {
+                self.push_log(view.caption_t, Level::Info, format!("▶ {c}"));
+            }
+            self.presenter = Some(view);
         }
         for r in u.replies {
             self.on_reply(r);
@@ -308,7 +340,10 @@ impl App {
     // ----- keys -----
 
     pub fn on_key(&mut self, key: KeyEvent) {
-        let Some(cmd) = keymap::lookup(self.context(), &key) else {
+        let presenter = (self.presenter.is_some() && self.context() == Context::Main)
+            .then(|| keymap::lookup(Context::Presenter, &key))
+            .flatten();
+        let Some(cmd) = presenter.or_else(|| keymap::lookup(self.context(), &key)) else {
             return;
         };
         self.status = None;
@@ -543,6 +578,27 @@ impl App {
                 self.say(format!("log shows {what}"), false);
             }
             Command::Help => self.popup = Some(Popup::Help),
+            Command::ToggleLog => {
+                self.show_log = !self.show_log;
+                let state = if self.show_log { "shown" } else { "hidden" };
+                self.say(format!("log pane {state}"), false);
+            }
+            Command::Next => match &self.presenter {
+                Some(p) if p.finished => {
+                    self.say("the script has ended: r plays it again".into(), false)
+                }
+                Some(p) if !p.waiting_for_key => {
+                    self.requests.push(Request::Next);
+                    self.say("running ahead to the next step".into(), false);
+                }
+                Some(_) => self.requests.push(Request::Next),
+                None => {}
+            },
+            Command::Restart => {
+                if self.presenter.is_some() {
+                    self.requests.push(Request::Restart);
+                }
+            }
             Command::Quit => {
                 let busy = self.snap.in_flight + self.snap.queued;
                 if busy == 0 {
