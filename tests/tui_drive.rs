@@ -176,3 +176,30 @@ fn colours_carry_meaning_and_no_color_drops_them() {
         assert_eq!(style.bg, None);
     }
 }
+
+#[test]
+fn fault_keys_inject_faults_after_a_confirmation_and_recover_cleans_up() {
+    let mut h = Harness::new(&world(), 120, 40);
+    h.select("app01");
+    h.key(KeyCode::Char('m'));
+    h.advance(1.0);
+    // The link goes down only once the operator says yes; Esc (the default) does nothing.
+    h.key(KeyCode::Char('x'));
+    h.key(KeyCode::Esc);
+    h.advance(0.1);
+    assert!(!h.screen().contains("LINK DOWN"));
+    h.keys("xy");
+    h.advance(0.1);
+    assert!(h.screen().contains("LINK DOWN"), "{}", h.screen());
+    assert!(h.app.selected_move().unwrap().stalled_s.is_some());
+    // The movers of frame-a fail under the move: it fails, app01 stays on frame-a.
+    h.keys("My");
+    h.advance(0.1);
+    let m = h.app.selected_move().unwrap();
+    assert_eq!(m.phase, Phase::Failed);
+    assert!(h.app.partition().unwrap().needs_recovery);
+    assert!(h.screen().contains("Failed"));
+    h.keys("R");
+    h.advance(0.1);
+    assert!(!h.app.partition().unwrap().needs_recovery);
+}

@@ -56,9 +56,18 @@ pub struct LogLine {
 /// A destructive action waiting for the operator's yes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    Stop { partition: String },
-    Evacuate { from: String, to: String },
-    RemoveIo { partition: String },
+    Stop {
+        partition: String,
+    },
+    Evacuate {
+        from: String,
+        to: String,
+    },
+    RemoveIo {
+        partition: String,
+    },
+    /// A fault to inject (keys x, X, M, F).
+    Fault(Action),
     Quit,
 }
 
@@ -501,6 +510,52 @@ impl App {
                     yes: false,
                 });
             }),
+            Command::Recover => self.with_partition(|app, p| {
+                let partition = app.engine_name(p);
+                app.requests
+                    .push(Request::Apply(Action::Recover { partition }));
+            }),
+            Command::FaultLinkDown
+            | Command::FaultLinkDegrade
+            | Command::FaultMsp
+            | Command::FaultFrame => {
+                let frame = self.snap.systems[self.focus].name.clone();
+                let (action, title, line) = match cmd {
+                    Command::FaultLinkDown => (
+                        Action::LinkDown { for_s: 10.0 },
+                        "Take the link down for 10 s?".to_string(),
+                        "Pre-copy stalls, a suspend window ends back on the source, a pull waits.",
+                    ),
+                    Command::FaultLinkDegrade => (
+                        Action::LinkDegrade {
+                            bandwidth_gbps: self.snap.link_gbps / 4.0,
+                            for_s: 30.0,
+                        },
+                        "Degrade the link to a quarter for 30 s?".to_string(),
+                        "Every move slows; some may stop converging.",
+                    ),
+                    Command::FaultMsp => (
+                        Action::MspFail {
+                            system: frame.clone(),
+                        },
+                        format!("Fail the mover service partitions of {frame}?"),
+                        "Moves through it fail (or lose their partition in the pull phase).",
+                    ),
+                    _ => (
+                        Action::FrameFail {
+                            system: frame.clone(),
+                        },
+                        format!("Fail the whole frame {frame}?"),
+                        "Its partitions go down; moves through it fail or are lost.",
+                    ),
+                };
+                self.popup = Some(Popup::Confirm {
+                    pending: Pending::Fault(action),
+                    title,
+                    lines: vec![line.into(), "There is no undo for this run.".into()],
+                    yes: false,
+                });
+            }
             Command::Evacuate => {
                 if self.snap.systems.len() < 2 {
                     self.say("there is no other frame to evacuate to".into(), true);
@@ -650,6 +705,7 @@ impl App {
             Pending::Stop { partition } => Action::Stop { partition },
             Pending::Evacuate { from, to } => Action::Evacuate { from, to },
             Pending::RemoveIo { partition } => Action::RemoveDedicatedIo { partition },
+            Pending::Fault(action) => action,
             Pending::Quit => {
                 self.quit = true;
                 return;

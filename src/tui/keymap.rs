@@ -21,6 +21,11 @@ pub enum Command {
     AutoConverge,
     RemoveIo,
     Evacuate,
+    Recover,
+    FaultLinkDown,
+    FaultLinkDegrade,
+    FaultMsp,
+    FaultFrame,
     Pause,
     Slower,
     Faster,
@@ -121,6 +126,7 @@ const NAV: &str = "Navigate";
 const MOVE: &str = "Move";
 const TUNE: &str = "Tune the move";
 const TIME: &str = "Time and view";
+const FAULT: &str = "Inject a fault";
 const PRESENT: &str = "Presenter (lpm demo)";
 
 /// Every key of the dashboard, in the order help and hints show them.
@@ -221,6 +227,51 @@ pub const BINDINGS: &[Binding] = &[
         "remove the partition's dedicated I/O adapters by dynamic LPAR (asks first)",
         None,
         MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('R')],
+        "R",
+        C::Recover,
+        "recover the partition after a failed move (migrlpar -o r)",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('x')],
+        "x",
+        C::FaultLinkDown,
+        "take the link between the frames down for 10 s (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('X')],
+        "X",
+        C::FaultLinkDegrade,
+        "degrade the link to a quarter of its bandwidth for 30 s (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('M')],
+        "M",
+        C::FaultMsp,
+        "fail the mover service partitions of the selected frame (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('F')],
+        "F",
+        C::FaultFrame,
+        "fail the whole selected frame (asks first)",
+        None,
+        FAULT,
     ),
     bind(
         Main,
