@@ -130,6 +130,8 @@ pub struct App {
     pub presenter: Option<PresenterView>,
     /// The log pane is on screen (hidden for a cleaner stage).
     pub show_log: bool,
+    /// The detail pane shows the per-round table instead of the charts.
+    pub show_rounds: bool,
 }
 
 impl App {
@@ -164,6 +166,7 @@ impl App {
             requests: Vec::new(),
             presenter: None,
             show_log: true,
+            show_rounds: false,
         };
         app.push_log(
             0.0,
@@ -317,6 +320,7 @@ impl App {
             Reply::Validated(v) => self.popup = Some(Popup::Validation { v, refused: false }),
             Reply::MigrateRefused(v) => self.popup = Some(Popup::Validation { v, refused: true }),
             Reply::Failed(e) => self.say(e, true),
+            Reply::Exported(path) => self.say(format!("rounds written to {path}"), false),
         }
     }
 
@@ -633,6 +637,23 @@ impl App {
                 self.say(format!("log shows {what}"), false);
             }
             Command::Help => self.popup = Some(Popup::Help),
+            Command::Rounds => {
+                self.show_rounds = !self.show_rounds;
+                let what = if self.show_rounds {
+                    "round table"
+                } else {
+                    "charts"
+                };
+                self.say(format!("detail shows the {what}"), false);
+            }
+            Command::ExportRounds => match self.selected_move() {
+                Some(m) if !m.history.is_empty() => {
+                    let path = format!("lpm-{}-move{}-rounds.csv", m.partition_name, m.id + 1);
+                    let csv = crate::report::rounds_csv(&m.history);
+                    self.requests.push(Request::ExportRounds { path, csv });
+                }
+                _ => self.say("no round of the selected move to export yet".into(), true),
+            },
             Command::ToggleLog => {
                 self.show_log = !self.show_log;
                 let state = if self.show_log { "shown" } else { "hidden" };

@@ -35,6 +35,11 @@ pub enum Request {
     Next,
     /// Presenter: play the script again from the beginning.
     Restart,
+    /// Write a move's rounds as CSV to `path` (the `c` key).
+    ExportRounds {
+        path: String,
+        csv: String,
+    },
     Quit,
 }
 
@@ -49,6 +54,8 @@ pub enum Reply {
     /// `m` on a partition that does not validate: nothing moved.
     MigrateRefused(Validation),
     Failed(String),
+    /// A file was written (path).
+    Exported(String),
 }
 
 /// Everything the dashboard learns from one turn of the engine.
@@ -237,6 +244,12 @@ impl Driver {
                     self.replies.push(Reply::Applied { action, result });
                 }
                 Err(e) => self.replies.push(Reply::Failed(e)),
+            },
+            Request::ExportRounds { path, csv } => match std::fs::write(&path, csv) {
+                Ok(()) => self.replies.push(Reply::Exported(path)),
+                Err(e) => self
+                    .replies
+                    .push(Reply::Failed(format!("cannot write {path}: {e}"))),
             },
             Request::Pause(p) => self.paused = p,
             Request::Scale(s) => self.scale = s,
