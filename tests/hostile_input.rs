@@ -478,6 +478,32 @@ fn delays_that_overflow_the_clock_are_refused() {
 }
 
 #[test]
+fn fault_durations_that_overflow_the_clock_are_refused() {
+    // LinkDown(for_s: 1e300) in a script overflowed the engine's clock: a panic.
+    for (action, field) in [
+        ("LinkDown(for_s: 1e300)", "for_s 1e300"),
+        (
+            "LinkDegrade(bandwidth_gbps: 1.0, for_s: 1e300)",
+            "for_s 1e300",
+        ),
+    ] {
+        let text = sized("1.0").replace(
+            "    ],\n)",
+            &format!("    ],\n    script: [\n        (at_s: 1.0, action: {action}),\n    ],\n)"),
+        );
+        let err = Scenario::load_str(&text, "f.ron", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.ron:12:")
+                && err.contains(field)
+                && err.contains("longer than a day"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn a_syntax_error_points_at_its_line_and_column() {
     let text = sized("1.0").replace("cpus: 1, compat", "cpus: 1,, compat");
     let err = Scenario::load_str(&text, "s.ron", None)

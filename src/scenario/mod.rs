@@ -504,6 +504,18 @@ impl Scenario {
             for m in step.action.problems() {
                 out.push(Problem::new(at(Some("action")), format!("{what}: {m}")));
             }
+            if let Action::LinkDown { for_s } | Action::LinkDegrade { for_s, .. } = &step.action
+                && *for_s > MAX_AT_S
+            {
+                // Past it the engine's nanosecond clock overflowed (1e300 s: a panic).
+                out.push(Problem::new(
+                    at(Some("for_s")),
+                    format!(
+                        "{what}: for_s {} is longer than a day ({MAX_AT_S} s)",
+                        num_text(*for_s)
+                    ),
+                ));
+            }
             if let Some(name) = step.action.partition()
                 && let Err(m) = self.resolve_partition(name)
             {
@@ -618,6 +630,15 @@ pub fn available_memory_bytes() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// A number as written, in scientific notation when it is huge (1e300, not 301 digits).
+fn num_text(x: f64) -> String {
+    if x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// A count in full while it is exact in a float, in scientific notation past that.
