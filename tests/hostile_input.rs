@@ -529,9 +529,30 @@ fn named(scenario: &str, frames: [&str; 2], parts: [&str; 3]) -> Scenario {
         p.name = parts[i].into();
         p.system = frames[if i < 2 { 0 } else { 1 }].into();
     }
-    let problems = s.problems(None);
-    assert!(problems.is_empty(), "{problems:?}");
+    // Not checked: names with control characters are refused at load (see below), but the
+    // dashboard must draw them harmlessly all the same.
     s
+}
+
+#[test]
+fn control_characters_in_names_are_refused() {
+    // `lpm run` prints names as they are: an escape sequence in one would reach the terminal.
+    let text = sized("1.0").replace("\"huge\"", "\"\\u{1b}]0;pwned\\u{7}\"");
+    let err = Scenario::load_str(&text, "n.ron", None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("n.ron:9:") && err.contains("without control characters"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "the message escapes it: {err:?}");
+    let text = sized("1.0").replace("\"frame-b\", processor", "\"frame\\tb\", processor");
+    let err = Scenario::load_str(&text, "n.ron", None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("frame\\tb"), "{err}");
+    let text = sized("1.0").replace("\"absurd\"", "\"a\\u{7}\"");
+    assert!(Scenario::load_str(&text, "n.ron", None).is_err());
 }
 
 const NAMED: &str = r#"Scenario(
