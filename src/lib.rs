@@ -4,6 +4,7 @@
 //! (`scenario`) and headless reports (`report`). None of these import a terminal crate; the
 //! dashboard (`tui`, behind the default `tui` feature) is one more consumer of the engine.
 
+pub mod demo;
 pub mod engine;
 pub mod lab;
 pub mod report;

@@ -31,6 +31,9 @@ struct Cli {
     command: Option<Command>,
     /// A scenario file (RON) to open in the dashboard.
     scenario: Option<PathBuf>,
+    /// Start the dashboard at this time scale (simulated seconds per second; 1 when left out).
+    #[arg(long, value_name = "X", value_parser = parse_speed)]
+    speed: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -39,6 +42,9 @@ enum Command {
     Tui {
         /// A scenario file (RON); the built-in scenario when left out.
         scenario: Option<PathBuf>,
+        /// Start at this time scale (simulated seconds per second; 1 when left out).
+        #[arg(long, value_name = "X", value_parser = parse_speed)]
+        speed: Option<f64>,
     },
     /// Run a scenario's script to the end without the dashboard.
     Run {
@@ -119,6 +125,8 @@ enum Command {
         /// A scenario file (RON).
         scenario: PathBuf,
     },
+    /// Play a presenter script on the dashboard, or record it (`--record FILE.cast`).
+    Demo(lpm::demo::DemoArgs),
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -201,8 +209,16 @@ fn main() -> ExitCode {
             seed,
         ),
         Some(Command::Check { scenario }) => check(&scenario),
-        Some(Command::Tui { scenario }) => dashboard(scenario.as_deref()),
-        None => dashboard(cli.scenario.as_deref()),
+        Some(Command::Tui { scenario, speed }) => dashboard(scenario.as_deref(), speed),
+        Some(Command::Demo(args)) => {
+            lpm::demo::run(&args)
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| match e {
+                    lpm::demo::DemoError::Refused(m) => Failure::Refused(m),
+                    lpm::demo::DemoError::Other(m) => Failure::Other(m),
+                })
+        }
+        None => dashboard(cli.scenario.as_deref(), cli.speed),
     };
     match result {
         Ok(code) => code,
@@ -224,7 +240,7 @@ fn load(path: &Path) -> Result<Scenario, Failure> {
     Scenario::load(path).map_err(|r| Failure::Refused(r.messages))
 }
 
-fn dashboard(path: Option<&Path>) -> Result<ExitCode, Failure> {
+fn dashboard(path: Option<&Path>, speed: Option<f64>) -> Result<ExitCode, Failure> {
     let scenario = match path {
         Some(p) => load(p)?,
         None => Scenario::builtin(),
@@ -236,18 +252,37 @@ fn dashboard(path: Option<&Path>) -> Result<ExitCode, Failure> {
                 .into(),
         ));
     }
-    open_dashboard(scenario, path.map(|p| p.display().to_string()))
+    open_dashboard(
+        scenario,
+        path.map(|p| p.display().to_string()),
+        speed.unwrap_or(1.0),
+    )
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('x').parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.1..=200.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a time scale from 0.1 to 200")),
+    }
 }
 
 #[cfg(feature = "tui")]
-fn open_dashboard(scenario: Scenario, origin: Option<String>) -> Result<ExitCode, Failure> {
-    lpm::tui::run(scenario, lpm::tui::TuiOptions { origin })
+fn open_dashboard(
+    scenario: Scenario,
+    origin: Option<String>,
+    speed: f64,
+) -> Result<ExitCode, Failure> {
+    lpm::tui::run_at(scenario, lpm::tui::TuiOptions { origin }, speed)
         .map(|()| ExitCode::SUCCESS)
         .map_err(|e| Failure::Other(format!("{e:#}")))
 }
 
 #[cfg(not(feature = "tui"))]
-fn open_dashboard(_scenario: Scenario, _origin: Option<String>) -> Result<ExitCode, Failure> {
+fn open_dashboard(
+    _scenario: Scenario,
+    _origin: Option<String>,
+    _speed: f64,
+) -> Result<ExitCode, Failure> {
     Err(Failure::Other(
         "this lpm was built without the dashboard (feature `tui`); use `lpm run SCENARIO`".into(),
     ))

@@ -176,3 +176,55 @@ fn colours_carry_meaning_and_no_color_drops_them() {
         assert_eq!(style.bg, None);
     }
 }
+
+#[test]
+fn fault_keys_inject_faults_after_a_confirmation_and_recover_cleans_up() {
+    let mut h = Harness::new(&world(), 120, 40);
+    h.select("app01");
+    h.key(KeyCode::Char('m'));
+    h.advance(1.0);
+    // The link goes down only once the operator says yes; Esc (the default) does nothing.
+    h.key(KeyCode::Char('x'));
+    h.key(KeyCode::Esc);
+    h.advance(0.1);
+    assert!(!h.screen().contains("LINK DOWN"));
+    h.keys("xy");
+    h.advance(0.1);
+    assert!(h.screen().contains("LINK DOWN"), "{}", h.screen());
+    assert!(h.app.selected_move().unwrap().stalled_s.is_some());
+    // The movers of frame-a fail under the move: it fails, app01 stays on frame-a.
+    h.keys("My");
+    h.advance(0.1);
+    let m = h.app.selected_move().unwrap();
+    assert_eq!(m.phase, Phase::Failed);
+    assert!(h.app.partition().unwrap().needs_recovery);
+    assert!(h.screen().contains("Failed"));
+    h.keys("R");
+    h.advance(0.1);
+    assert!(!h.app.partition().unwrap().needs_recovery);
+}
+
+#[test]
+fn the_round_table_shows_every_round_and_exports_as_csv() {
+    let mut h = Harness::new(&world(), 140, 40);
+    h.select("web01");
+    h.key(KeyCode::Char('m'));
+    assert!(h.advance_until(120.0, 0.25, |s| s.completed == 1));
+    h.key(KeyCode::Char('g'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Rounds (2)") && screen.contains("exp.down"),
+        "{screen}"
+    );
+    let m = h.app.selected_move().unwrap().clone();
+    assert!(!m.history.is_empty());
+    let csv = lpm::report::rounds_csv(&m.history);
+    assert_eq!(csv.lines().count(), m.history.len() + 1);
+    assert!(csv.starts_with("round,pages_sent,"));
+    h.key(KeyCode::Char('c'));
+    h.advance(0.1);
+    let path = format!("lpm-web01-move{}-rounds.csv", m.id + 1);
+    let written = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(written.expect("the file was written"), csv);
+}

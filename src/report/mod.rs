@@ -413,3 +413,27 @@ pub mod drive;
 pub mod plan;
 pub mod run_plot;
 pub mod svg;
+
+/// A move's rounds as CSV: one header line, one line per round (the dashboard's `c` key).
+pub fn rounds_csv(rounds: &[crate::engine::RoundStats]) -> String {
+    let mut out = String::from(
+        "round,pages_sent,bytes_sent,pages_dirtied,duration_s,dirty_rate_pages_s,\
+         transfer_rate_bytes_s,remaining_pages,clean_percent,expected_downtime_ms\n",
+    );
+    for r in rounds {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            r.round,
+            r.pages_sent,
+            r.bytes_sent,
+            r.pages_dirtied,
+            r.duration_s,
+            r.dirty_rate_pages_s,
+            r.transfer_rate_bytes_s,
+            r.remaining_pages,
+            r.clean_percent,
+            r.expected_downtime_ms
+        ));
+    }
+    out
+}

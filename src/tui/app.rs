@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::driver::{Reply, Request, Update};
+use super::driver::{PresenterView, Reply, Request, Update};
 use super::keymap::{self, Command, Context};
 use super::theme::Theme;
 use crate::engine::snapshot::{MoveView, PartitionStatus, PartitionView};
@@ -56,9 +56,18 @@ pub struct LogLine {
 /// A destructive action waiting for the operator's yes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    Stop { partition: String },
-    Evacuate { from: String, to: String },
-    RemoveIo { partition: String },
+    Stop {
+        partition: String,
+    },
+    Evacuate {
+        from: String,
+        to: String,
+    },
+    RemoveIo {
+        partition: String,
+    },
+    /// A fault to inject (keys x, X, M, F).
+    Fault(Action),
     Quit,
 }
 
@@ -117,6 +126,12 @@ pub struct App {
     pub map_cells: Cell<usize>,
     watch_sent: Option<(Option<usize>, usize)>,
     requests: Vec<Request>,
+    /// The presenter script's progress (`lpm demo`); its keys come first when set.
+    pub presenter: Option<PresenterView>,
+    /// The log pane is on screen (hidden for a cleaner stage).
+    pub show_log: bool,
+    /// The detail pane shows the per-round table instead of the charts.
+    pub show_rounds: bool,
 }
 
 impl App {
@@ -149,6 +164,9 @@ impl App {
             map_cells: Cell::new(0),
             watch_sent: None,
             requests: Vec::new(),
+            presenter: None,
+            show_log: true,
+            show_rounds: false,
         };
         app.push_log(
             0.0,
@@ -239,6 +257,22 @@ impl App {
     // ----- engine updates -----
 
     pub fn on_update(&mut self, u: Update) {
+        if let Some(view) = &u.presenter {
+            let restarted = self
+                .presenter
+                .as_ref()
+                .is_some_and(|old| old.generation != view.generation);
+            if restarted {
+                self.log.clear();
+                self.popup = None;
+                self.paused = false;
+                self.selected = None;
+                self.focus = 0;
+                self.remembered = vec![None; self.remembered.len()];
+                self.say(format!("{}: from the beginning", view.title), false);
+            }
+            self.scale = view.scale;
+        }
         self.snap = u.snapshot;
         self.lagging = u.lagging;
         self.slow_motion_now = u.slow_motion;
@@ -246,6 +280,16 @@ impl App {
         self.preview = u.preview;
         for e in &u.events {
             self.record_event(e);
+        }
+        if let Some(view) = u.presenter {
+            // After the events: the caption's line follows what led to it.
+            let new_caption = view.caption.is_some()
+                && self.presenter.as_ref().map(|o| (&o.caption, o.generation))
+                    != Some((&view.caption, view.generation));
+            if new_caption && let Some(c) = &view.caption {
+                self.push_log(view.caption_t, Level::Info, format!("▶ {c}"));
+            }
+            self.presenter = Some(view);
         }
         for r in u.replies {
             self.on_reply(r);
@@ -276,6 +320,7 @@ impl App {
             Reply::Validated(v) => self.popup = Some(Popup::Validation { v, refused: false }),
             Reply::MigrateRefused(v) => self.popup = Some(Popup::Validation { v, refused: true }),
             Reply::Failed(e) => self.say(e, true),
+            Reply::Exported(path) => self.say(format!("rounds written to {path}"), false),
         }
     }
 
@@ -308,7 +353,10 @@ impl App {
     // ----- keys -----
 
     pub fn on_key(&mut self, key: KeyEvent) {
-        let Some(cmd) = keymap::lookup(self.context(), &key) else {
+        let presenter = (self.presenter.is_some() && self.context() == Context::Main)
+            .then(|| keymap::lookup(Context::Presenter, &key))
+            .flatten();
+        let Some(cmd) = presenter.or_else(|| keymap::lookup(self.context(), &key)) else {
             return;
         };
         self.status = None;
@@ -466,6 +514,52 @@ impl App {
                     yes: false,
                 });
             }),
+            Command::Recover => self.with_partition(|app, p| {
+                let partition = app.engine_name(p);
+                app.requests
+                    .push(Request::Apply(Action::Recover { partition }));
+            }),
+            Command::FaultLinkDown
+            | Command::FaultLinkDegrade
+            | Command::FaultMsp
+            | Command::FaultFrame => {
+                let frame = self.snap.systems[self.focus].name.clone();
+                let (action, title, line) = match cmd {
+                    Command::FaultLinkDown => (
+                        Action::LinkDown { for_s: 10.0 },
+                        "Take the link down for 10 s?".to_string(),
+                        "Pre-copy stalls, a suspend window ends back on the source, a pull waits.",
+                    ),
+                    Command::FaultLinkDegrade => (
+                        Action::LinkDegrade {
+                            bandwidth_gbps: self.snap.link_gbps / 4.0,
+                            for_s: 30.0,
+                        },
+                        "Degrade the link to a quarter for 30 s?".to_string(),
+                        "Every move slows; some may stop converging.",
+                    ),
+                    Command::FaultMsp => (
+                        Action::MspFail {
+                            system: frame.clone(),
+                        },
+                        format!("Fail the mover service partitions of {frame}?"),
+                        "Moves through it fail (or lose their partition in the pull phase).",
+                    ),
+                    _ => (
+                        Action::FrameFail {
+                            system: frame.clone(),
+                        },
+                        format!("Fail the whole frame {frame}?"),
+                        "Its partitions go down; moves through it fail or are lost.",
+                    ),
+                };
+                self.popup = Some(Popup::Confirm {
+                    pending: Pending::Fault(action),
+                    title,
+                    lines: vec![line.into(), "There is no undo for this run.".into()],
+                    yes: false,
+                });
+            }
             Command::Evacuate => {
                 if self.snap.systems.len() < 2 {
                     self.say("there is no other frame to evacuate to".into(), true);
@@ -543,6 +637,44 @@ impl App {
                 self.say(format!("log shows {what}"), false);
             }
             Command::Help => self.popup = Some(Popup::Help),
+            Command::Rounds => {
+                self.show_rounds = !self.show_rounds;
+                let what = if self.show_rounds {
+                    "round table"
+                } else {
+                    "charts"
+                };
+                self.say(format!("detail shows the {what}"), false);
+            }
+            Command::ExportRounds => match self.selected_move() {
+                Some(m) if !m.history.is_empty() => {
+                    let path = format!("lpm-{}-move{}-rounds.csv", m.partition_name, m.id + 1);
+                    let csv = crate::report::rounds_csv(&m.history);
+                    self.requests.push(Request::ExportRounds { path, csv });
+                }
+                _ => self.say("no round of the selected move to export yet".into(), true),
+            },
+            Command::ToggleLog => {
+                self.show_log = !self.show_log;
+                let state = if self.show_log { "shown" } else { "hidden" };
+                self.say(format!("log pane {state}"), false);
+            }
+            Command::Next => match &self.presenter {
+                Some(p) if p.finished => {
+                    self.say("the script has ended: r plays it again".into(), false)
+                }
+                Some(p) if !p.waiting_for_key => {
+                    self.requests.push(Request::Next);
+                    self.say("running ahead to the next step".into(), false);
+                }
+                Some(_) => self.requests.push(Request::Next),
+                None => {}
+            },
+            Command::Restart => {
+                if self.presenter.is_some() {
+                    self.requests.push(Request::Restart);
+                }
+            }
             Command::Quit => {
                 let busy = self.snap.in_flight + self.snap.queued;
                 if busy == 0 {
@@ -594,6 +726,7 @@ impl App {
             Pending::Stop { partition } => Action::Stop { partition },
             Pending::Evacuate { from, to } => Action::Evacuate { from, to },
             Pending::RemoveIo { partition } => Action::RemoveDedicatedIo { partition },
+            Pending::Fault(action) => action,
             Pending::Quit => {
                 self.quit = true;
                 return;

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::Scenario;
+use crate::demo::{Loaded, Timeline};
 use crate::engine::{Action, Engine, Event, Phase, Prediction, Snapshot, Validation};
 
 /// What the dashboard asks of the engine.
@@ -30,6 +31,15 @@ pub enum Request {
         partition: Option<usize>,
         cells: usize,
     },
+    /// Presenter: fire the step waiting for a key, or run ahead to the next step.
+    Next,
+    /// Presenter: play the script again from the beginning.
+    Restart,
+    /// Write a move's rounds as CSV to `path` (the `c` key).
+    ExportRounds {
+        path: String,
+        csv: String,
+    },
     Quit,
 }
 
@@ -44,6 +54,8 @@ pub enum Reply {
     /// `m` on a partition that does not validate: nothing moved.
     MigrateRefused(Validation),
     Failed(String),
+    /// A file was written (path).
+    Exported(String),
 }
 
 /// Everything the dashboard learns from one turn of the engine.
@@ -60,7 +72,43 @@ pub struct Update {
     pub lagging: Option<f64>,
     /// The time scale in force while a suspend window plays in slow motion.
     pub slow_motion: Option<f64>,
+    /// The presenter script's progress, when one plays.
+    pub presenter: Option<PresenterView>,
 }
+
+/// Where a presenter script stands, for the banner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresenterView {
+    pub title: String,
+    /// The latest caption, and the simulated time its step fired.
+    pub caption: Option<String>,
+    pub caption_t: f64,
+    /// Steps fired, of `steps`.
+    pub fired: usize,
+    pub steps: usize,
+    pub waiting_for_key: bool,
+    /// Running ahead to the next step at full speed.
+    pub fast_forward: bool,
+    pub finished: bool,
+    /// The time scale in force (the script's steps change it).
+    pub scale: f64,
+    /// How many times the script restarted: the dashboard starts afresh when it changes.
+    pub generation: u32,
+}
+
+/// A presenter script playing in the driver.
+struct Presenter {
+    loaded: Loaded,
+    timeline: Timeline,
+    caption: Option<(String, f64)>,
+    fast_forward: bool,
+    generation: u32,
+    /// Events taken from the engine by the timeline, for the next update.
+    events: Vec<Event>,
+}
+
+/// The time scale while running ahead to the next step.
+const FAST_FORWARD_SCALE: f64 = 1000.0;
 
 /// Wall seconds a suspend window lasts in slow motion.
 pub const SLOW_MOTION_WALL_S: f64 = 2.0;
@@ -75,6 +123,7 @@ pub struct Driver {
     replies: Vec<Reply>,
     changed: bool,
     lagging: Option<f64>,
+    presenter: Option<Presenter>,
 }
 
 impl Driver {
@@ -89,6 +138,77 @@ impl Driver {
             replies: Vec::new(),
             changed: true,
             lagging: None,
+            presenter: None,
+        })
+    }
+
+    /// A driver playing a presenter script. `auto_keys`: `Key` steps fire on their own after
+    /// the script's `key_hold_s` (recordings and tests).
+    pub fn with_script(loaded: &Loaded, auto_keys: bool) -> Result<Driver, String> {
+        let mut d = Driver::new(&loaded.scenario)?;
+        d.scale = loaded.script.time_scale;
+        d.presenter = Some(Presenter {
+            loaded: loaded.clone(),
+            timeline: Timeline::new(&loaded.script, auto_keys),
+            caption: None,
+            fast_forward: false,
+            generation: 0,
+            events: Vec::new(),
+        });
+        // Steps at 0 s fire before the first frame.
+        d.advance_sim(Duration::ZERO);
+        Ok(d)
+    }
+
+    /// Running ahead to the next step of the presenter script (as fast as the engine goes:
+    /// not a lag to report).
+    pub fn fast_forwarding(&self) -> bool {
+        self.presenter.as_ref().is_some_and(|p| p.fast_forward)
+    }
+
+    /// Every step of the presenter script has fired (true when there is none).
+    pub fn script_finished(&self) -> bool {
+        self.presenter
+            .as_ref()
+            .is_none_or(|p| p.timeline.finished())
+    }
+
+    /// Advances the engine, through the presenter's timeline when one plays.
+    fn step_engine(&mut self, dt: Duration) {
+        let scale = self.effective_scale();
+        let Some(p) = self.presenter.as_mut() else {
+            self.engine.advance(dt);
+            return;
+        };
+        let mut fired = Vec::new();
+        p.timeline
+            .advance(&mut self.engine, dt, scale, &mut p.events, &mut fired);
+        for f in fired {
+            p.fast_forward = false;
+            if let Some(c) = f.caption {
+                p.caption = Some((c, f.t));
+            }
+            if let Some(s) = f.scale {
+                self.scale = s;
+            }
+            if let Some((action, result)) = f.action {
+                self.replies.push(Reply::Applied { action, result });
+            }
+        }
+    }
+
+    fn presenter_view(&self) -> Option<PresenterView> {
+        self.presenter.as_ref().map(|p| PresenterView {
+            title: p.loaded.script.title.clone(),
+            caption: p.caption.as_ref().map(|c| c.0.clone()),
+            caption_t: p.caption.as_ref().map_or(0.0, |c| c.1),
+            fired: p.timeline.fired(),
+            steps: p.timeline.len(),
+            waiting_for_key: p.timeline.waiting_for_key(),
+            fast_forward: p.fast_forward,
+            finished: p.timeline.finished(),
+            scale: self.scale,
+            generation: p.generation,
         })
     }
 
@@ -125,6 +245,12 @@ impl Driver {
                 }
                 Err(e) => self.replies.push(Reply::Failed(e)),
             },
+            Request::ExportRounds { path, csv } => match std::fs::write(&path, csv) {
+                Ok(()) => self.replies.push(Reply::Exported(path)),
+                Err(e) => self
+                    .replies
+                    .push(Reply::Failed(format!("cannot write {path}: {e}"))),
+            },
             Request::Pause(p) => self.paused = p,
             Request::Scale(s) => self.scale = s,
             Request::SlowMotion(on) => self.slow_motion = on,
@@ -132,19 +258,52 @@ impl Driver {
                 self.watch = partition;
                 self.cells = cells;
             }
+            Request::Next => {
+                if let Some(p) = self.presenter.as_mut() {
+                    if p.timeline.waiting_for_key() {
+                        p.timeline.press();
+                        // Fire it now, even while paused.
+                        self.step_engine(Duration::ZERO);
+                    } else if !p.timeline.finished() {
+                        p.fast_forward = true;
+                    }
+                }
+            }
+            Request::Restart => {
+                if let Some(p) = self.presenter.as_mut() {
+                    match Engine::new(&p.loaded.scenario) {
+                        Ok(engine) => {
+                            self.engine = engine;
+                            p.timeline = Timeline::new(&p.loaded.script, p.timeline.auto_keys);
+                            p.caption = None;
+                            p.fast_forward = false;
+                            p.generation += 1;
+                            p.events.clear();
+                            self.scale = p.loaded.script.time_scale;
+                            self.paused = false;
+                            self.replies.clear();
+                            self.step_engine(Duration::ZERO);
+                        }
+                        Err(e) => self.replies.push(Reply::Failed(e)),
+                    }
+                }
+            }
             Request::Quit => {}
         }
     }
 
     /// Advances simulated time by exactly `dt`, whatever the scale or pause.
     pub fn advance_sim(&mut self, dt: Duration) {
-        self.engine.advance(dt);
+        self.step_engine(dt);
         self.changed = true;
     }
 
     /// The time scale in force now: the operator's, or slower while a suspend window plays in
     /// slow motion so that the audience sees it open and close (~2 s of wall time).
     pub fn effective_scale(&self) -> f64 {
+        if self.presenter.as_ref().is_some_and(|p| p.fast_forward) {
+            return FAST_FORWARD_SCALE;
+        }
         self.slow_motion_scale().unwrap_or(self.scale)
     }
 
@@ -192,7 +351,7 @@ impl Driver {
                 sim
             };
             sim = sim.min(slice.max(1e-9));
-            self.engine.advance(Duration::from_secs_f64(sim));
+            self.step_engine(Duration::from_secs_f64(sim));
             advanced += sim;
             wall_left -= sim / scale;
             if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -221,11 +380,18 @@ impl Driver {
                 let to = (self.engine.partitions[p].system + 1) % frames;
                 self.engine.validate_index(p, to)
             });
+        let mut events = self
+            .presenter
+            .as_mut()
+            .map(|p| std::mem::take(&mut p.events))
+            .unwrap_or_default();
+        events.extend(self.engine.drain_events());
         Update {
+            presenter: self.presenter_view(),
             preview,
             forecast: pi.map(|p| (p, self.engine.predict_move(p))),
             snapshot,
-            events: self.engine.drain_events(),
+            events,
             replies: std::mem::take(&mut self.replies),
             lagging: self.lagging,
             slow_motion: self.slow_motion_scale(),

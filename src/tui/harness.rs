@@ -6,7 +6,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::App;
 use super::driver::{Driver, Request};
@@ -28,7 +28,12 @@ impl Harness {
     }
 
     pub fn with_theme(scenario: &Scenario, width: u16, height: u16, theme: Theme) -> Harness {
-        let mut driver = Driver::new(scenario).expect("the scenario builds");
+        let driver = Driver::new(scenario).expect("the scenario builds");
+        Harness::from_driver(driver, width, height, theme)
+    }
+
+    /// The dashboard on a prepared driver (a presenter script's, say).
+    pub fn from_driver(mut driver: Driver, width: u16, height: u16, theme: Theme) -> Harness {
         let first = driver.update();
         let mut app = App::new(first.snapshot.clone(), Some("test".into()), theme);
         app.on_update(first);

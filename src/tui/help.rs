@@ -11,7 +11,7 @@ use super::ui::centered;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let sections = keymap::help_sections();
+    let sections = keymap::help_sections_for(app.presenter.is_some());
     let key_w = sections
         .iter()
         .flat_map(|(_, bs)| bs.iter().map(|b| b.label.chars().count()))

@@ -42,9 +42,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
         used += text.chars().count() + 2;
         spans.push(Span::styled(format!(" {text} "), style));
     }
-    let mut hints: Vec<_> = keymap::hints(app.context())
-        .filter(|b| !matches!(b.command, Command::Help | Command::Quit))
-        .collect();
+    // Presenting, the presenter's keys come first and the keys they take over go.
+    let presenting = app.presenter.is_some() && app.context() == keymap::Context::Main;
+    let mut hints: Vec<_> = if presenting {
+        keymap::hints(keymap::Context::Presenter).collect()
+    } else {
+        Vec::new()
+    };
+    hints.extend(
+        keymap::hints(app.context())
+            .filter(|b| !matches!(b.command, Command::Help | Command::Quit))
+            .filter(|b| !(presenting && b.command == Command::Pause)),
+    );
     hints.extend(tail.iter().copied());
     let n = hints.len();
     for (i, b) in hints.into_iter().enumerate() {

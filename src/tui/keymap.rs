@@ -21,14 +21,25 @@ pub enum Command {
     AutoConverge,
     RemoveIo,
     Evacuate,
+    Recover,
+    FaultLinkDown,
+    FaultLinkDegrade,
+    FaultMsp,
+    FaultFrame,
     Pause,
     Slower,
     Faster,
     SlowMotion,
     LogLevel,
     Help,
+    ToggleLog,
+    Rounds,
+    ExportRounds,
     Quit,
     ForceQuit,
+    // Presenter mode (`lpm demo`).
+    Next,
+    Restart,
     // In a confirmation.
     Yes,
     No,
@@ -45,6 +56,8 @@ pub enum Context {
     Confirm,
     Popup,
     Help,
+    /// `lpm demo`: looked up before `Main` while a script plays.
+    Presenter,
 }
 
 /// A key: a code and whether Ctrl must be held (Shift is implied by the character).
@@ -109,12 +122,14 @@ const fn bind(
 }
 
 use Command as C;
-use Context::{Confirm, Help, Main, Popup};
+use Context::{Confirm, Help, Main, Popup, Presenter};
 
 const NAV: &str = "Navigate";
 const MOVE: &str = "Move";
 const TUNE: &str = "Tune the move";
 const TIME: &str = "Time and view";
+const FAULT: &str = "Inject a fault";
+const PRESENT: &str = "Presenter (lpm demo)";
 
 /// Every key of the dashboard, in the order help and hints show them.
 pub const BINDINGS: &[Binding] = &[
@@ -217,6 +232,51 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Main,
+        &[ch('R')],
+        "R",
+        C::Recover,
+        "recover the partition after a failed move (migrlpar -o r)",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('x')],
+        "x",
+        C::FaultLinkDown,
+        "take the link between the frames down for 10 s (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('X')],
+        "X",
+        C::FaultLinkDegrade,
+        "degrade the link to a quarter of its bandwidth for 30 s (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('M')],
+        "M",
+        C::FaultMsp,
+        "fail the mover service partitions of the selected frame (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
+        &[ch('F')],
+        "F",
+        C::FaultFrame,
+        "fail the whole selected frame (asks first)",
+        None,
+        FAULT,
+    ),
+    bind(
+        Main,
         &[ch('+'), ch('=')],
         "+/-",
         C::CapUp,
@@ -307,6 +367,33 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Main,
+        &[ch('g')],
+        "g",
+        C::Rounds,
+        "per-round table of the move instead of its charts, and back",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('c')],
+        "c",
+        C::ExportRounds,
+        "write the move's rounds to lpm-PARTITION-moveN-rounds.csv",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
+        &[ch('o')],
+        "o",
+        C::ToggleLog,
+        "show / hide the log pane (a cleaner stage)",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
         &[ch('?')],
         "?",
         C::Help,
@@ -331,6 +418,33 @@ pub const BINDINGS: &[Binding] = &[
         "quit at once",
         None,
         TIME,
+    ),
+    bind(
+        Presenter,
+        &[code(KeyCode::Right), ch(' '), code(KeyCode::PageDown)],
+        "→/space",
+        C::Next,
+        "next caption: go on from a step that waits, or run ahead to the next step",
+        Some("→ next"),
+        PRESENT,
+    ),
+    bind(
+        Presenter,
+        &[ch('b'), code(KeyCode::Pause)],
+        "b",
+        C::Pause,
+        "pause / resume the demonstration",
+        Some("b pause"),
+        PRESENT,
+    ),
+    bind(
+        Presenter,
+        &[ch('r')],
+        "r",
+        C::Restart,
+        "restart the script from the beginning",
+        Some("r restart"),
+        PRESENT,
     ),
     bind(Confirm, &[ch('y')], "y", C::Yes, "yes", Some("y yes"), ""),
     bind(
@@ -435,6 +549,11 @@ pub fn split_hint(hint: &'static str) -> (&'static str, &'static str) {
 }
 
 /// The bindings of a context that belong on the hint bar.
+/// The keys of presenter mode, which come before the dashboard's while a script plays.
+pub fn presenter_bindings() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(|b| b.context == Presenter)
+}
+
 pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
     BINDINGS
         .iter()
@@ -444,9 +563,22 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 /// Help sections in order, each with its bindings (the second key of a pair such as `+/-` is
 /// listed with the first).
 pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    help_sections_for(false)
+}
+
+/// As `help_sections`, with the presenter's keys first while a script plays.
+pub fn help_sections_for(presenter: bool) -> Vec<(&'static str, Vec<&'static Binding>)> {
     let mut out: Vec<(&'static str, Vec<&'static Binding>)> = Vec::new();
+    if presenter {
+        out.push((PRESENT, presenter_bindings().collect()));
+    }
     for b in BINDINGS.iter().filter(|b| b.context == Main) {
-        if is_pair_tail(b) {
+        // Presenting, a key the presenter's keys take over entirely is not listed.
+        let shadowed = presenter
+            && b.keys
+                .iter()
+                .all(|k| presenter_bindings().any(|p| p.keys.contains(k)));
+        if is_pair_tail(b) || shadowed {
             continue;
         }
         match out.iter_mut().find(|(g, _)| *g == b.group) {

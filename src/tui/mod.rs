@@ -7,6 +7,7 @@
 //! synthetic keys and simulated time.
 
 pub mod app;
+pub mod banner;
 pub mod chart;
 pub mod detail;
 pub mod driver;

@@ -32,10 +32,32 @@ pub fn run(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::
              Use `lpm run SCENARIO` (or `lpm run SCENARIO --json`) for a headless run."
         );
     }
-    let mut driver = Driver::new(&scenario).map_err(anyhow::Error::msg)?;
+    let driver = Driver::new(&scenario).map_err(anyhow::Error::msg)?;
+    run_driver(
+        driver,
+        options.origin,
+        Theme::from_env(),
+        time_scale,
+        |_| {},
+    )
+}
+
+/// The dashboard on a prepared driver (a presenter script's, say); `setup` adjusts the app
+/// before the first frame.
+pub fn run_driver(
+    mut driver: Driver,
+    origin: Option<String>,
+    theme: Theme,
+    time_scale: f64,
+    setup: impl FnOnce(&mut App),
+) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("standard output is not a terminal: the dashboard needs one.");
+    }
     init_logging();
     let first = driver.update();
-    let mut app = App::new(first.snapshot.clone(), options.origin, Theme::from_env());
+    let mut app = App::new(first.snapshot.clone(), origin, theme);
+    setup(&mut app);
     app.trace = true;
     // The first log line went to the app's own buffer only; repeat it for the logger.
     if let Some(l) = app.log.back().cloned() {
@@ -248,14 +270,21 @@ fn engine_loop(
             let wall = (now - last).min(Duration::from_millis(250));
             last = now;
             let asked = wall.as_secs_f64() * driver.effective_scale();
+            let running_ahead = driver.fast_forwarding();
             let sim = driver.advance_wall(wall, Some(now + BUDGET));
-            window.0 += sim.as_secs_f64();
-            window.1 += asked;
-            window.2 += wall.as_secs_f64();
-            if window.2 >= 1.0 {
-                let behind = window.0 < window.1 * 0.95;
-                driver.set_lagging(behind.then(|| window.0 / window.2));
+            if running_ahead {
+                // The presenter asked for all the speed there is: not a lag.
                 window = (0.0, 0.0, 0.0);
+                driver.set_lagging(None);
+            } else {
+                window.0 += sim.as_secs_f64();
+                window.1 += asked;
+                window.2 += wall.as_secs_f64();
+                if window.2 >= 1.0 {
+                    let behind = window.0 < window.1 * 0.95;
+                    driver.set_lagging(behind.then(|| window.0 / window.2));
+                    window = (0.0, 0.0, 0.0);
+                }
             }
         }
         if driver.changed() && updates.send(driver.update()).is_err() {

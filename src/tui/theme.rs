@@ -88,6 +88,62 @@ impl Theme {
         }
     }
 
+    /// A theme by name: `color`, `mono` or `high-contrast`.
+    pub fn named(name: &str) -> Option<Theme> {
+        match name {
+            "color" | "colour" | "default" => Some(Theme::colored()),
+            "mono" | "monochrome" => Some(Theme::mono()),
+            "high-contrast" | "projector" => Some(Theme::high_contrast()),
+            _ => None,
+        }
+    }
+
+    /// Theme names `named` knows.
+    pub const NAMES: [&str; 3] = ["color", "mono", "high-contrast"];
+
+    /// For projectors, which wash out dim text and dark colours: white on black, bright
+    /// colours only, bold wherever it carries meaning, nothing dimmed.
+    pub fn high_contrast() -> Theme {
+        let base = Style::new().fg(Color::White).bg(Color::Black);
+        let fg = |c: Color| base.fg(c).add_modifier(Modifier::BOLD);
+        let inverse = |c: Color| {
+            Style::new()
+                .fg(Color::Black)
+                .bg(c)
+                .add_modifier(Modifier::BOLD)
+        };
+        Theme {
+            color: true,
+            base,
+            dim: base.fg(Color::Gray),
+            bold: base.add_modifier(Modifier::BOLD),
+            title: fg(Color::White),
+            border: base.fg(Color::Gray),
+            border_focus: fg(Color::LightCyan),
+            selected: inverse(Color::White),
+            key: fg(Color::LightYellow),
+            good: fg(Color::LightGreen),
+            bad: fg(Color::LightRed),
+            warn: fg(Color::LightYellow),
+            info: fg(Color::LightCyan),
+            paused: inverse(Color::LightYellow),
+            running: fg(Color::LightGreen),
+            dirty: fg(Color::LightRed),
+            transfer: fg(Color::LightCyan),
+            clean: fg(Color::LightGreen),
+            never_sent: base.fg(Color::Gray),
+            gauge: fg(Color::LightYellow),
+            gauge_done: fg(Color::LightGreen),
+            suspend: fg(Color::LightRed),
+            phase_now: inverse(Color::LightCyan),
+            phase_done: fg(Color::LightGreen),
+            phase_todo: base.fg(Color::Gray),
+            bar_cpu: fg(Color::LightBlue),
+            bar_mem: fg(Color::LightMagenta),
+            forecast: fg(Color::LightMagenta),
+        }
+    }
+
     pub fn mono() -> Theme {
         let plain = Style::new();
         let bold = Style::new().add_modifier(Modifier::BOLD);

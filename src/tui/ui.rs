@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
-use super::{detail, frames, header, hints, log, popup};
+use super::{banner, detail, frames, header, hints, log, popup};
 
 pub const MIN_W: u16 = 80;
 pub const MIN_H: u16 = 24;
@@ -32,6 +32,17 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(area: Rect, partitions: usize) -> Option<Plan> {
+        Plan::with(area, partitions, 0, true).map(|(p, _)| p)
+    }
+
+    /// As `new`, with a presenter banner of `banner` rows under the header (returned too) and
+    /// the log pane only when `show_log`.
+    pub fn with(
+        area: Rect,
+        partitions: usize,
+        banner: u16,
+        show_log: bool,
+    ) -> Option<(Plan, Option<Rect>)> {
         if area.width < MIN_W || area.height < MIN_H {
             return None;
         }
@@ -48,39 +59,54 @@ impl Plan {
         let usage = if compact { 1 } else { 2 };
         let frames_h = 2 + usage + 1 + table_rows;
         let log_h = match h {
+            _ if !show_log => 0,
             0..30 => 0,
             30..40 => 5,
             40..60 => 8,
             _ => 12,
         };
-        let [header, frames, detail, log, hints] = Layout::vertical([
+        let [header, banner_area, frames, detail, log, hints] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(banner),
             Constraint::Length(frames_h),
             Constraint::Min(8),
             Constraint::Length(log_h),
             Constraint::Length(1),
         ])
         .areas(area);
-        Some(Plan {
-            header,
-            frames,
-            detail,
-            log: (log_h > 0).then_some(log),
-            hints,
-            table_rows,
-            compact,
-        })
+        Some((
+            Plan {
+                header,
+                frames,
+                detail,
+                log: (log_h > 0).then_some(log),
+                hints,
+                table_rows,
+                compact,
+            },
+            (banner > 0).then_some(banner_area),
+        ))
     }
 }
 
 /// Draws the whole screen from the app's state.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let Some(plan) = Plan::new(area, app.snap.partitions.len()) else {
+    // The theme's ground (the high-contrast theme paints the whole screen black).
+    if app.theme.base != ratatui::style::Style::new() {
+        frame.render_widget(ratatui::widgets::Block::new().style(app.theme.base), area);
+    }
+    let banner_h = banner::height(app, area.width);
+    let Some((plan, banner_area)) =
+        Plan::with(area, app.snap.partitions.len(), banner_h, app.show_log)
+    else {
         too_small(frame, area, app);
         return;
     };
     header::draw(frame, plan.header, app);
+    if let Some(r) = banner_area {
+        banner::draw(frame, r, app);
+    }
     frames::draw(frame, plan.frames, app, &plan);
     detail::draw(frame, plan.detail, app);
     if let Some(r) = plan.log {
