@@ -301,6 +301,40 @@ fn mangled_shipped_scenarios_never_panic_and_say_where() {
 }
 
 #[test]
+fn mangled_presenter_scripts_never_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("demo/")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for text in &files {
+        lpm::demo::script::load_str(text, "d.ron", Some(&dir), None)
+            .unwrap_or_else(|r| panic!("{r:?}"));
+    }
+    let mut runner = TestRunner::new(config(600));
+    let strategy = (0..files.len(), proptest::collection::vec(mutation(), 1..4));
+    runner
+        .run(&strategy, |(file, mutations)| {
+            let mut text = files[file].clone();
+            for m in &mutations {
+                text = apply(&text, m);
+            }
+            if let Err(r) = lpm::demo::script::load_str(&text, "d.ron", Some(&dir), None) {
+                prop_assert!(!r.messages.is_empty());
+                for m in &r.messages {
+                    prop_assert!(m.starts_with("d.ron"), "{m}");
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
 fn every_number_of_every_shipped_scenario_replaced_by_every_hostile_value() {
     // Exhaustive where it is cheap: each literal in turn, each hostile value; every failure
     // listed, not just the first.
