@@ -301,6 +301,40 @@ fn mangled_shipped_scenarios_never_panic_and_say_where() {
 }
 
 #[test]
+fn mangled_presenter_scripts_never_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("demo/")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for text in &files {
+        lpm::demo::script::load_str(text, "d.ron", Some(&dir), None)
+            .unwrap_or_else(|r| panic!("{r:?}"));
+    }
+    let mut runner = TestRunner::new(config(600));
+    let strategy = (0..files.len(), proptest::collection::vec(mutation(), 1..4));
+    runner
+        .run(&strategy, |(file, mutations)| {
+            let mut text = files[file].clone();
+            for m in &mutations {
+                text = apply(&text, m);
+            }
+            if let Err(r) = lpm::demo::script::load_str(&text, "d.ron", Some(&dir), None) {
+                prop_assert!(!r.messages.is_empty());
+                for m in &r.messages {
+                    prop_assert!(m.starts_with("d.ron"), "{m}");
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
 fn every_number_of_every_shipped_scenario_replaced_by_every_hostile_value() {
     // Exhaustive where it is cheap: each literal in turn, each hostile value; every failure
     // listed, not just the first.
@@ -478,6 +512,32 @@ fn delays_that_overflow_the_clock_are_refused() {
 }
 
 #[test]
+fn fault_durations_that_overflow_the_clock_are_refused() {
+    // LinkDown(for_s: 1e300) in a script overflowed the engine's clock: a panic.
+    for (action, field) in [
+        ("LinkDown(for_s: 1e300)", "for_s 1e300"),
+        (
+            "LinkDegrade(bandwidth_gbps: 1.0, for_s: 1e300)",
+            "for_s 1e300",
+        ),
+    ] {
+        let text = sized("1.0").replace(
+            "    ],\n)",
+            &format!("    ],\n    script: [\n        (at_s: 1.0, action: {action}),\n    ],\n)"),
+        );
+        let err = Scenario::load_str(&text, "f.ron", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.ron:12:")
+                && err.contains(field)
+                && err.contains("longer than a day"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn a_syntax_error_points_at_its_line_and_column() {
     let text = sized("1.0").replace("cpus: 1, compat", "cpus: 1,, compat");
     let err = Scenario::load_str(&text, "s.ron", None)
@@ -503,9 +563,30 @@ fn named(scenario: &str, frames: [&str; 2], parts: [&str; 3]) -> Scenario {
         p.name = parts[i].into();
         p.system = frames[if i < 2 { 0 } else { 1 }].into();
     }
-    let problems = s.problems(None);
-    assert!(problems.is_empty(), "{problems:?}");
+    // Not checked: names with control characters are refused at load (see below), but the
+    // dashboard must draw them harmlessly all the same.
     s
+}
+
+#[test]
+fn control_characters_in_names_are_refused() {
+    // `lpm run` prints names as they are: an escape sequence in one would reach the terminal.
+    let text = sized("1.0").replace("\"huge\"", "\"\\u{1b}]0;pwned\\u{7}\"");
+    let err = Scenario::load_str(&text, "n.ron", None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("n.ron:9:") && err.contains("without control characters"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}'), "the message escapes it: {err:?}");
+    let text = sized("1.0").replace("\"frame-b\", processor", "\"frame\\tb\", processor");
+    let err = Scenario::load_str(&text, "n.ron", None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("frame\\tb"), "{err}");
+    let text = sized("1.0").replace("\"absurd\"", "\"a\\u{7}\"");
+    assert!(Scenario::load_str(&text, "n.ron", None).is_err());
 }
 
 const NAMED: &str = r#"Scenario(

@@ -183,7 +183,21 @@ impl Pty {
         // The first frame names the frames of the built-in scenario.
         let drawn = p.wait_for(b"frame-b", at, START);
         assert!(drawn, "no first frame: {}", p.shown());
+        // While it runs the terminal is raw (no echo, no line editing): what the checks after
+        // exit must see undone.
+        assert!(!p.cooked(), "the dashboard runs in raw mode");
         p
+    }
+
+    /// The pty's line discipline edits lines and echoes (not raw mode).
+    fn cooked(&self) -> bool {
+        // SAFETY: a zeroed termios filled by tcgetattr on a descriptor we own.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        check(
+            unsafe { libc::tcgetattr(self.master.as_raw_fd(), &mut t) },
+            "tcgetattr",
+        );
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
     }
 
     fn shown(&self) -> String {
@@ -207,6 +221,8 @@ impl Pty {
             show.is_some(),
             String::from_utf8_lossy(&after[after.len().saturating_sub(400)..]).escape_debug()
         );
+        // Raw mode is off again (read through the master side, which reports the pty's settings).
+        assert!(self.cooked(), "{how}: the terminal is still in raw mode");
         // Nothing drawn on the alternate screen after leaving it.
         let tail = &after[leave.unwrap()..];
         assert!(

@@ -180,6 +180,14 @@ impl Scenario {
         let top = |key: &'static str| Anchor::Key(key, None);
         if self.name.trim().is_empty() {
             out.push(Problem::new(top("name"), "the scenario needs a name"));
+        } else if self.name.chars().any(char::is_control) {
+            out.push(Problem::new(
+                top("name"),
+                format!(
+                    "the scenario's name {:?} must be without control characters",
+                    self.name
+                ),
+            ));
         }
         if !PAGE_SIZES_KIB.contains(&self.page_size_kib) {
             out.push(Problem::new(
@@ -297,11 +305,12 @@ impl Scenario {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, s) in self.systems.iter().enumerate() {
             let at = |f| Anchor::System(i, f);
-            if s.name.trim().is_empty() || s.name.contains('/') {
+            if !name_ok(&s.name) {
                 out.push(Problem::new(
                     at(Some("name")),
                     format!(
-                        "system {:?}: a frame's name must be non-empty and without '/'",
+                        "system {:?}: a frame's name must be non-empty, without '/' and without \
+                         control characters",
                         s.name
                     ),
                 ));
@@ -352,11 +361,12 @@ impl Scenario {
         let mut load: HashMap<&str, (f64, f64)> = HashMap::new();
         for (i, p) in self.partitions.iter().enumerate() {
             let at = |f| Anchor::Partition(i, f);
-            if p.name.trim().is_empty() || p.name.contains('/') {
+            if !name_ok(&p.name) {
                 out.push(Problem::new(
                     at(Some("name")),
                     format!(
-                        "partition {:?}: a partition's name must be non-empty and without '/'",
+                        "partition {:?}: a partition's name must be non-empty, without '/' and \
+                         without control characters",
                         p.name
                     ),
                 ));
@@ -504,6 +514,18 @@ impl Scenario {
             for m in step.action.problems() {
                 out.push(Problem::new(at(Some("action")), format!("{what}: {m}")));
             }
+            if let Action::LinkDown { for_s } | Action::LinkDegrade { for_s, .. } = &step.action
+                && *for_s > MAX_AT_S
+            {
+                // Past it the engine's nanosecond clock overflowed (1e300 s: a panic).
+                out.push(Problem::new(
+                    at(Some("for_s")),
+                    format!(
+                        "{what}: for_s {} is longer than a day ({MAX_AT_S} s)",
+                        num_text(*for_s)
+                    ),
+                ));
+            }
             if let Some(name) = step.action.partition()
                 && let Err(m) = self.resolve_partition(name)
             {
@@ -618,6 +640,22 @@ pub fn available_memory_bytes() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// A frame's or partition's name: printed by `lpm run` and `lpm check` as it is, so no control
+/// characters (an escape sequence in a name would be written to the operator's terminal), and
+/// no '/', which separates `frame/name`.
+fn name_ok(name: &str) -> bool {
+    !name.trim().is_empty() && !name.contains('/') && !name.chars().any(char::is_control)
+}
+
+/// A number as written, in scientific notation when it is huge (1e300, not 301 digits).
+fn num_text(x: f64) -> String {
+    if x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// A count in full while it is exact in a float, in scientific notation past that.
