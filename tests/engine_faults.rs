@@ -338,3 +338,21 @@ fn a_move_that_stops_converging_is_flagged_with_a_throttle_that_would_fix_it() {
         "throttle {t}%: {done:?}"
     );
 }
+
+#[test]
+fn absurd_fault_durations_saturate_instead_of_overflowing() {
+    let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
+    e.advance(Duration::from_millis(500));
+    e.apply(&Action::LinkDown { for_s: 1e300 }).unwrap();
+    e.apply(&Action::LinkDegrade {
+        bandwidth_gbps: 1.0,
+        for_s: f64::MAX,
+    })
+    .unwrap();
+    e.advance(Duration::from_secs(20));
+    assert!(
+        !e.is_settled(),
+        "the link is still down: something is left to happen"
+    );
+    assert_eq!(e.snapshot().link_pages_s_now, 0.0);
+}

@@ -182,7 +182,10 @@ impl Engine {
 
     /// True when nothing is left to happen on its own: no move in flight, no scripted action due.
     pub fn is_settled(&self) -> bool {
-        self.next_step >= self.script.len() && !self.moves.iter().any(|m| m.phase.in_flight())
+        self.next_step >= self.script.len()
+            && !self.moves.iter().any(|m| m.phase.in_flight())
+            && self.link_down_until.is_none()
+            && self.link_degraded.is_none()
     }
 
     /// Simulated time of the next scripted action, if any.
@@ -268,7 +271,9 @@ impl Engine {
     }
 
     pub fn msp_slots(&self, system: usize) -> u32 {
-        self.systems[system].msps * self.policy.msp_max_ops
+        self.systems[system]
+            .msps
+            .saturating_mul(self.policy.msp_max_ops)
     }
 
     pub fn msp_in_use(&self, system: usize) -> u32 {
@@ -673,7 +678,7 @@ impl Engine {
                 Ok(format!("{name}: dedicated I/O removed"))
             }
             Action::LinkDown { for_s } => {
-                let until = now + secs_to_ns(*for_s);
+                let until = now.saturating_add(secs_to_ns(*for_s));
                 self.link_down_until = Some(self.link_down_until.map_or(until, |u| u.max(until)));
                 self.emit(
                     now,
@@ -687,7 +692,7 @@ impl Engine {
                 bandwidth_gbps,
                 for_s,
             } => {
-                let until = now + secs_to_ns(*for_s);
+                let until = now.saturating_add(secs_to_ns(*for_s));
                 self.link_degraded = Some((bandwidth_gbps.min(self.link.bandwidth_gbps), until));
                 self.emit(
                     now,
@@ -844,7 +849,7 @@ impl Engine {
         m.sample_started_ns = now;
         if m.inactive {
             m.enter(Phase::Configuring, now);
-            m.resume_at_ns = now + secs_to_ns(INACTIVE_MOVE_S + self.link.latency_s);
+            m.resume_at_ns = now.saturating_add(secs_to_ns(INACTIVE_MOVE_S + self.link.latency_s));
         } else {
             m.allocate_target(pages);
             m.enter(Phase::PreCopy, now);
@@ -1579,7 +1584,7 @@ impl Engine {
             }
         };
         m.suspend_ns = Some(at);
-        m.resume_at_ns = at + secs_to_ns(window_s);
+        m.resume_at_ns = at.saturating_add(secs_to_ns(window_s));
         m.switch_reason = Some(reason);
         m.expected_downtime_ms = expected_downtime_ms;
         m.enter(Phase::Suspended, at);
