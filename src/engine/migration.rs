@@ -204,6 +204,29 @@ impl Move {
         self.phase_log.push((phase, at));
     }
 
+    /// Ends the move in `phase` (Completed, Stopped or Failed) and releases its page state.
+    pub fn finish(&mut self, phase: Phase, at: u64) {
+        self.enter(phase, at);
+        self.finished_ns = Some(at);
+        self.target = Vec::new();
+        self.send = Bitmap::default();
+        self.written = Bitmap::default();
+    }
+
+    /// Closes the suspend window at `at` (on either frame): records the downtime and drops the
+    /// users if it outlasted their timeout. Returns the downtime in ms.
+    pub fn close_window(&mut self, at: u64, users_connected: &mut u32, user_timeout_s: f64) -> f64 {
+        let window = at - self.suspend_ns.unwrap_or(at);
+        let ms = window as f64 / 1e6;
+        self.downtime_ms = Some(ms);
+        self.resume_ns = Some(at);
+        if window as f64 / 1e9 > user_timeout_s {
+            self.users_dropped = *users_connected;
+            *users_connected = 0;
+        }
+        ms
+    }
+
     /// Allocates the target shell's memory for `pages` pages.
     pub fn allocate_target(&mut self, pages: usize) {
         self.target = crate::sim::memory::page_array(pages, crate::sim::memory::ABSENT);

@@ -922,21 +922,11 @@ impl Engine {
         let m = &mut self.moves[mi];
         if was_suspended {
             // The partition resumes where it was; its users saw the whole window.
-            let window = now - m.suspend_ns.unwrap_or(now);
-            m.downtime_ms = Some(window as f64 / 1e6);
-            m.resume_ns = Some(now);
             let p = &mut self.partitions[pi];
-            if window as f64 / 1e9 > self.policy.user_timeout_s {
-                m.users_dropped = p.users_connected;
-                p.users_connected = 0;
-            }
+            m.close_window(now, &mut p.users_connected, self.policy.user_timeout_s);
         }
-        m.enter(Phase::Stopped, now);
-        m.finished_ns = Some(now);
+        m.finish(Phase::Stopped, now);
         m.stop_reason = Some(reason.to_string());
-        m.target = Vec::new();
-        m.send = Bitmap::default();
-        m.written = Bitmap::default();
         let p = &mut self.partitions[pi];
         p.active_move = None;
         if let Some(mem) = &mut p.memory {
@@ -1118,21 +1108,11 @@ impl Engine {
         let mut resumed = None;
         if phase == Phase::Suspended && p.down.is_none() {
             // Back on the source: its users waited for the whole window so far.
-            let window = at - m.suspend_ns.unwrap_or(at);
-            m.downtime_ms = Some(window as f64 / 1e6);
-            m.resume_ns = Some(at);
-            if window as f64 / 1e9 > self.policy.user_timeout_s {
-                m.users_dropped = p.users_connected;
-                p.users_connected = 0;
-            }
-            resumed = Some((window as f64 / 1e6, m.users_dropped));
+            let ms = m.close_window(at, &mut p.users_connected, self.policy.user_timeout_s);
+            resumed = Some((ms, m.users_dropped));
         }
-        m.enter(Phase::Failed, at);
-        m.finished_ns = Some(at);
+        m.finish(Phase::Failed, at);
         m.failure = Some(reason.clone());
-        m.target = Vec::new();
-        m.send = Bitmap::default();
-        m.written = Bitmap::default();
         let round = m.round;
         p.active_move = None;
         if phase != Phase::Queued {
@@ -1180,11 +1160,7 @@ impl Engine {
         m.pages_lost = pages_missing;
         m.verified = Some(false);
         m.failure = Some(reason.clone());
-        m.enter(Phase::Failed, at);
-        m.finished_ns = Some(at);
-        m.target = Vec::new();
-        m.send = Bitmap::default();
-        m.written = Bitmap::default();
+        m.finish(Phase::Failed, at);
         let p = &mut self.partitions[pi];
         p.active_move = None;
         p.memory = None;
@@ -1614,19 +1590,12 @@ impl Engine {
             m.bytes[1] += sent * page_bytes;
             m.final_rate_pages_s = 0.0;
         }
-        let window = at - m.suspend_ns.unwrap_or(at);
-        m.downtime_ms = Some(window as f64 / 1e6);
-        m.resume_ns = Some(at);
-        if window as f64 / 1e9 > self.policy.user_timeout_s {
-            m.users_dropped = p.users_connected;
-            p.users_connected = 0;
-        }
+        let downtime_ms = m.close_window(at, &mut p.users_connected, self.policy.user_timeout_s);
         p.system = m.to;
         m.enter(Phase::Pulling, at);
-        let (partition, system, downtime_ms, users_dropped) = (
+        let (partition, system, users_dropped) = (
             p.spec.name.clone(),
             self.systems[m.to].name.clone(),
-            window as f64 / 1e6,
             m.users_dropped,
         );
         let pull_done = m.send.count() == 0;
@@ -1660,12 +1629,9 @@ impl Engine {
             // A profile-only move: the configuration arrives whole.
             None => true,
         };
-        m.send = Bitmap::default();
-        m.written = Bitmap::default();
         m.verified = Some(verified);
-        m.finished_ns = Some(at);
         m.auto_throttle_pct = 0.0;
-        m.enter(Phase::Completed, at);
+        m.finish(Phase::Completed, at);
         p.active_move = None;
         let c = self.completion(mi);
         self.emit(at, EventKind::MigrationCompleted(c));
