@@ -285,23 +285,8 @@ fn a_frame_failure_takes_its_partitions_down_and_refuses_their_moves() {
 
 #[test]
 fn a_move_that_stops_converging_is_flagged_with_a_throttle_that_would_fix_it() {
-    // As tests/engine_moves.rs: 40,000 writes/s into a 25% hot set against 30,000 pages/s.
     let hot = |throttle: Option<f64>| {
-        let mut s = scenario(
-            vec![partition(
-                "db01",
-                "frame-a",
-                1.0,
-                Workload::Hotspot {
-                    writes_mib_s: mib_s_of_pages(40_000.0),
-                    hot_percent: 25.0,
-                    hot_share: 0.9,
-                },
-            )],
-            gbps_of_pages(30_000.0),
-            Policy::default(),
-        );
-        s.script = vec![migrate_at(0.0, "db01", "frame-b")];
+        let mut s = hot_db(Policy::default());
         if let Some(percent) = throttle {
             s.script.insert(
                 0,

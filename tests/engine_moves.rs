@@ -124,27 +124,6 @@ fn two_moves_share_the_link_fairly_and_a_cap_leaves_the_rest_to_the_other() {
     assert!((b - 24_000.0).abs() < 10.0, "{b}");
 }
 
-/// A hot database the link cannot keep up with: 40,000 distinct-ish writes/s into a 25% hot
-/// set against 30,000 pages/s.
-fn hot_db(policy: Policy) -> Scenario {
-    let mut s = scenario(
-        vec![partition(
-            "db01",
-            "frame-a",
-            1.0,
-            Workload::Hotspot {
-                writes_mib_s: mib_s_of_pages(40_000.0),
-                hot_percent: 25.0,
-                hot_share: 0.9,
-            },
-        )],
-        gbps_of_pages(30_000.0),
-        policy,
-    );
-    s.script = vec![migrate_at(0.0, "db01", "frame-b")];
-    s
-}
-
 #[test]
 fn a_move_that_cannot_converge_hits_its_cap_and_still_verifies() {
     let mut e = Engine::new(&hot_db(Policy {
@@ -230,11 +209,11 @@ fn auto_converge_throttles_20_then_30_percent_and_rescues_the_move() {
     assert_eq!(e.write_pages_s(0), 40_000.0);
 }
 
-#[test]
-fn resume_then_pull_suspends_briefly_and_pulls_the_rest_with_demand_faults() {
+/// A small hot partition that switches over at 90% clean, with 40 ms overhead and 1 ms latency.
+fn switching_at_90(final_phase: FinalPhase) -> Scenario {
     let policy = Policy {
         switchover: Switchover::PercentClean(90.0),
-        final_phase: FinalPhase::ResumeThenPull,
+        final_phase,
         suspend_overhead_ms: 40.0,
         ..Policy::default()
     };
@@ -254,7 +233,12 @@ fn resume_then_pull_suspends_briefly_and_pulls_the_rest_with_demand_faults() {
     );
     s.link.latency_ms = 1.0;
     s.script = vec![migrate_at(0.0, "db01", "frame-b")];
-    let mut e = Engine::new(&s).unwrap();
+    s
+}
+
+#[test]
+fn resume_then_pull_suspends_briefly_and_pulls_the_rest_with_demand_faults() {
+    let mut e = Engine::new(&switching_at_90(FinalPhase::ResumeThenPull)).unwrap();
     let ev = run(&mut e, 300.0);
     let done = &completions(&ev)[0];
     assert!(done.verified);
@@ -277,29 +261,7 @@ fn resume_then_pull_suspends_briefly_and_pulls_the_rest_with_demand_faults() {
 
 #[test]
 fn stop_and_copy_downtime_is_the_remaining_pages_at_link_rate() {
-    let policy = Policy {
-        switchover: Switchover::PercentClean(90.0),
-        final_phase: FinalPhase::StopAndCopy,
-        suspend_overhead_ms: 40.0,
-        ..Policy::default()
-    };
-    let mut s = scenario(
-        vec![partition(
-            "db01",
-            "frame-a",
-            1.0,
-            Workload::Hotspot {
-                writes_mib_s: 60.0,
-                hot_percent: 5.0,
-                hot_share: 0.95,
-            },
-        )],
-        gbps_of_pages(20_000.0),
-        policy,
-    );
-    s.link.latency_ms = 1.0;
-    s.script = vec![migrate_at(0.0, "db01", "frame-b")];
-    let mut e = Engine::new(&s).unwrap();
+    let mut e = Engine::new(&switching_at_90(FinalPhase::StopAndCopy)).unwrap();
     let ev = run(&mut e, 300.0);
     let remaining = ev
         .iter()

@@ -138,3 +138,24 @@ pub fn mib_s_of_pages(pages_s: f64) -> f64 {
 pub fn gbps_of_pages(pages_s: f64) -> f64 {
     pages_s * 4096.0 * 8.0 / 1e9
 }
+
+/// A hot database the link cannot keep up with: 40,000 page writes/s, 90% of them into a 25%
+/// hot set, against 30,000 pages/s; moved to frame-b at 0 s.
+pub fn hot_db(policy: Policy) -> Scenario {
+    let mut s = scenario(
+        vec![partition(
+            "db01",
+            "frame-a",
+            1.0,
+            Workload::Hotspot {
+                writes_mib_s: mib_s_of_pages(40_000.0),
+                hot_percent: 25.0,
+                hot_share: 0.9,
+            },
+        )],
+        gbps_of_pages(30_000.0),
+        policy,
+    );
+    s.script = vec![migrate_at(0.0, "db01", "frame-b")];
+    s
+}
