@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, Policy};
-use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+use lpm::engine::Engine;
+use lpm::spec::{Action, Policy};
+use lpm::spec::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
 
 fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
     let sys = |name: &str| SystemSpec {

@@ -10,8 +10,10 @@ pub mod lab;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod spec;
 #[cfg(feature = "tui")]
 pub mod tui;
+pub mod units;
 
 pub use engine::Engine;
-pub use scenario::Scenario;
+pub use spec::Scenario;

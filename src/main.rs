@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+use lpm::Scenario;
 use lpm::engine::Engine;
 use lpm::report::{self, Summary, Tally, drive};
-use lpm::scenario::Scenario;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -363,7 +363,7 @@ fn compare(
             p.name,
             p.system,
             subject.to,
-            lpm::engine::fmt_num(p.memory_gib),
+            lpm::units::num(p.memory_gib),
             path.display()
         );
         lpm::lab::compare::text(&title, &entries)

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use lpm::demo::{self, Loaded, record};
-use lpm::engine::{Completion, EventKind, FinalPhase};
+use lpm::engine::{Completion, EventKind};
+use lpm::spec::FinalPhase;
 use lpm::tui::{Driver, Harness, Theme};
 
 /// What a headless play-through saw.

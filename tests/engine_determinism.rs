@@ -3,8 +3,9 @@ mod common;
 
 use common::*;
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, FinalPhase, Policy, ScriptStep, Switchover};
-use lpm::sim::Workload;
+use lpm::engine::Engine;
+use lpm::spec::Workload;
+use lpm::spec::{Action, FinalPhase, Policy, ScriptStep, Switchover};
 use std::time::Duration;
 
 /// Two moves at once sharing the link, a throttle, a cap, auto-converge, a stop and a resume-

@@ -4,8 +4,9 @@ mod common;
 
 use common::*;
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, Event, EventKind, FinalPhase, Phase, Policy, Switchover};
-use lpm::sim::Workload;
+use lpm::engine::{Engine, Event, EventKind, FrameId, PartitionId, Phase};
+use lpm::spec::Workload;
+use lpm::spec::{Action, FinalPhase, Policy, Switchover};
 use std::time::Duration;
 
 fn world(final_phase: FinalPhase) -> Scenario {
@@ -53,7 +54,10 @@ fn run_to(e: &mut Engine, events: &mut Vec<Event>, until: impl Fn(&Engine) -> bo
 }
 
 fn phase_is(phase: Phase) -> impl Fn(&Engine) -> bool {
-    move |e: &Engine| e.move_of(0).is_some_and(|m| m.phase == phase)
+    move |e: &Engine| {
+        e.move_of(PartitionId::new(0))
+            .is_some_and(|m| m.phase() == phase)
+    }
 }
 
 fn kinds<'a>(events: &'a [Event], name: &str) -> Vec<&'a EventKind> {
@@ -69,7 +73,8 @@ fn a_mover_failure_in_pre_copy_fails_the_move_and_leaves_the_partition_whole_at_
     let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
     let mut ev = Vec::new();
     run_to(&mut e, &mut ev, |e| {
-        e.move_of(0).is_some_and(|m| m.round == 2)
+        e.move_of(PartitionId::new(0))
+            .is_some_and(|m| m.round() == 2)
     });
     e.apply(&Action::MspFail {
         system: "frame-b".into(),
@@ -89,12 +94,16 @@ fn a_mover_failure_in_pre_copy_fails_the_move_and_leaves_the_partition_whole_at_
         ),
         "{failed:?}"
     );
-    let p = &e.partitions[0];
-    assert_eq!((p.system, p.down.as_deref()), (0, None));
-    assert_eq!(p.memory.as_ref().unwrap().version_sum(), p.page_writes);
-    assert_eq!(e.usage(1).0, 0.0, "the target shell is released");
+    let p = e.partition(PartitionId::new(0));
+    assert_eq!((p.frame(), p.down()), (FrameId::new(0), None));
+    assert_eq!(p.memory().unwrap().version_sum(), p.page_writes());
+    assert_eq!(
+        e.usage(FrameId::new(1)).0,
+        0.0,
+        "the target shell is released"
+    );
     // It cannot move again before a recovery, nor while frame-b has no movers.
-    let v = e.validate("db01", "frame-b").unwrap();
+    let v = e.validate_named("db01", "frame-b").unwrap();
     let failed: Vec<&str> = v
         .checks
         .iter()
@@ -158,7 +167,7 @@ fn a_link_outage_longer_than_the_timeout_fails_pre_copy() {
         (t - 6.0).abs() < 0.01,
         "failed at {t}, after the 5 s link timeout"
     );
-    assert_eq!(e.partitions[0].system, 0);
+    assert_eq!(e.partition(PartitionId::new(0)).frame(), FrameId::new(0));
 }
 
 #[test]
@@ -190,9 +199,9 @@ fn a_fault_in_the_suspend_window_resumes_the_partition_on_the_source() {
     assert!(
         matches!(kinds(&ev, "migration_failed")[0], EventKind::MigrationFailed { phase, .. } if phase == "Suspended")
     );
-    let p = &e.partitions[0];
-    assert_eq!(p.system, 0);
-    assert_eq!(p.memory.as_ref().unwrap().version_sum(), p.page_writes);
+    let p = e.partition(PartitionId::new(0));
+    assert_eq!(p.frame(), FrameId::new(0));
+    assert_eq!(p.memory().unwrap().version_sum(), p.page_writes());
 }
 
 #[test]
@@ -200,7 +209,7 @@ fn in_the_pull_phase_a_link_back_in_time_completes_the_move_verified() {
     let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
     let mut ev = Vec::new();
     run_to(&mut e, &mut ev, phase_is(Phase::Pulling));
-    let writes = e.partitions[0].writes;
+    let writes = e.partition(PartitionId::new(0)).writes();
     e.apply(&Action::LinkDown { for_s: 2.0 }).unwrap();
     ev.extend(run(&mut e, 300.0));
     let done = completions(&ev);
@@ -210,7 +219,7 @@ fn in_the_pull_phase_a_link_back_in_time_completes_the_move_verified() {
     assert!(
         matches!(kinds(&ev, "move_stalled")[0], EventKind::MoveStalled { reason, .. } if reason.contains("missing pages"))
     );
-    assert!(e.partitions[0].writes > writes);
+    assert!(e.partition(PartitionId::new(0)).writes() > writes);
 }
 
 #[test]
@@ -218,7 +227,7 @@ fn in_the_pull_phase_a_source_gone_past_the_timeout_loses_the_partition_loudly()
     let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
     let mut ev = Vec::new();
     run_to(&mut e, &mut ev, phase_is(Phase::Pulling));
-    let missing_at_fault = e.move_of(0).unwrap().send.count() as u64;
+    let missing_at_fault = e.move_of(PartitionId::new(0)).unwrap().pages_to_send() as u64;
     let t = e.now();
     e.apply(&Action::LinkDown { for_s: 60.0 }).unwrap();
     ev.extend(run(&mut e, 120.0));
@@ -248,14 +257,14 @@ fn with_stop_and_copy_the_same_fault_after_switch_over_loses_nothing() {
     let mut e = Engine::new(&world(FinalPhase::StopAndCopy)).unwrap();
     let mut ev = Vec::new();
     run_to(&mut e, &mut ev, |e| {
-        e.last_move_of(0)
-            .is_some_and(|m| m.phase == Phase::Completed)
+        e.last_move_of(PartitionId::new(0))
+            .is_some_and(|m| m.phase() == Phase::Completed)
     });
     e.apply(&Action::LinkDown { for_s: 60.0 }).unwrap();
     ev.extend(run(&mut e, 120.0));
     assert!(kinds(&ev, "partition_lost").is_empty());
     assert!(completions(&ev)[0].verified);
-    assert_eq!(e.partitions[0].down, None);
+    assert_eq!(e.partition(PartitionId::new(0)).down(), None);
 }
 
 #[test]
@@ -275,10 +284,14 @@ fn a_frame_failure_takes_its_partitions_down_and_refuses_their_moves() {
             to: "frame-b".into(),
         })
         .unwrap_err();
-    assert!(err.contains("down") && err.contains("frame-a"), "{err}");
+    assert!(
+        err.message.contains("down") && err.message.contains("frame-a"),
+        "{err}"
+    );
     e.advance(Duration::from_secs(1));
     assert_eq!(
-        e.partitions[1].writes, 0,
+        e.partition(PartitionId::new(1)).writes(),
+        0,
         "a partition that is down writes nothing"
     );
 }
@@ -290,7 +303,7 @@ fn a_move_that_stops_converging_is_flagged_with_a_throttle_that_would_fix_it() {
         if let Some(percent) = throttle {
             s.script.insert(
                 0,
-                lpm::engine::ScriptStep {
+                lpm::spec::ScriptStep {
                     at_s: 0.0,
                     action: Action::SetCpuThrottle {
                         partition: "db01".into(),

@@ -4,8 +4,9 @@ mod common;
 
 use common::*;
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, EventKind, FinalPhase, Phase, Policy, Switchover};
-use lpm::sim::Workload;
+use lpm::engine::{Engine, EventKind, FrameId, PartitionId, Phase};
+use lpm::spec::Workload;
+use lpm::spec::{Action, FinalPhase, Policy, Switchover};
 use std::time::Duration;
 
 fn estate(final_phase: FinalPhase) -> Scenario {
@@ -57,7 +58,7 @@ fn estate(final_phase: FinalPhase) -> Scenario {
         1.0,
         policy,
     );
-    s.script = vec![lpm::engine::ScriptStep {
+    s.script = vec![lpm::spec::ScriptStep {
         at_s: 0.5,
         action: Action::Evacuate {
             from: "frame-a".into(),
@@ -87,12 +88,12 @@ fn every_move_of_an_evacuation_is_verified_under_both_final_phases() {
         assert!(snap.systems[0].partitions.is_empty(), "frame-a is empty");
         assert_eq!(snap.systems[1].partitions.len(), 5);
         // The memory handed to frame-b holds every write the moves tracked.
-        for p in &e.partitions {
+        for p in e.partitions() {
             assert_eq!(
-                p.memory.as_ref().unwrap().version_sum(),
-                p.page_writes,
+                p.memory().unwrap().version_sum(),
+                p.page_writes(),
                 "{}",
-                p.spec.name
+                p.name()
             );
         }
     }
@@ -115,10 +116,10 @@ fn a_partition_is_on_exactly_one_frame_at_every_instant_and_moves_at_resume() {
             let homes = snap
                 .systems
                 .iter()
-                .filter(|s| s.partitions.contains(&pi))
+                .filter(|s| s.partitions.contains(&PartitionId::new(pi)))
                 .count();
             assert_eq!(homes, 1, "{} at {}", p.name, snap.t);
-            if p.system == 1 {
+            if p.system == FrameId::new(1) {
                 seen_on_b.entry(p.name.clone()).or_insert(snap.t);
             }
         }
@@ -180,16 +181,16 @@ fn a_stop_in_any_phase_before_resume_loses_no_memory() {
             .find(|ev| ev.name() == "migration_stopped")
             .expect("stopped");
         assert_eq!(stopped.t, e.now());
-        let p = &e.partitions[pi];
-        assert_eq!(p.system, 0, "runs on, on frame-a");
-        assert!(p.active_move.is_none());
-        let mem = p.memory.as_ref().unwrap();
+        let p = e.partition(PartitionId::new(pi));
+        assert_eq!(p.frame(), FrameId::new(0), "runs on, on frame-a");
+        assert!(p.active_move().is_none());
+        let mem = p.memory().unwrap();
         assert!(mem.dirty.is_none(), "tracking is off");
         // Every write the move tracked is still in the source's memory.
-        assert_eq!(mem.version_sum(), p.page_writes, "stop at {at}");
-        assert!(p.page_writes > 0);
+        assert_eq!(mem.version_sum(), p.page_writes(), "stop at {at}");
+        assert!(p.page_writes() > 0);
         // The target shell is gone: frame-b holds nothing for db01.
-        assert_eq!(e.usage(1).0, 0.0);
+        assert_eq!(e.usage(FrameId::new(1)).0, 0.0);
         // And it can be moved again, to completion.
         e.apply(&Action::Migrate {
             partition: "db01".into(),
@@ -210,7 +211,9 @@ fn a_stop_past_the_point_of_no_return_is_refused_with_the_reason() {
     let mut pulling = false;
     while !pulling && e.now() < 120.0 {
         e.advance(Duration::from_millis(1));
-        pulling = e.move_of(0).is_some_and(|m| m.phase == Phase::Pulling);
+        pulling = e
+            .move_of(PartitionId::new(0))
+            .is_some_and(|m| m.phase() == Phase::Pulling);
     }
     assert!(pulling, "reached the pull phase");
     e.drain_events();
@@ -220,11 +223,11 @@ fn a_stop_past_the_point_of_no_return_is_refused_with_the_reason() {
         })
         .unwrap_err();
     assert!(
-        err.contains("point of no return") && err.contains("frame-b"),
+        err.message.contains("point of no return") && err.message.contains("frame-b"),
         "{err}"
     );
     let ev = e.drain_events();
-    assert!(matches!(&ev[0].kind, EventKind::StopRefused { reason, .. } if reason == &err));
+    assert!(matches!(&ev[0].kind, EventKind::StopRefused { reason, .. } if reason == &err.message));
     let rest = run(&mut e, 120.0);
     assert!(completions(&rest)[0].verified);
     let err = e
@@ -232,7 +235,7 @@ fn a_stop_past_the_point_of_no_return_is_refused_with_the_reason() {
             partition: "db01".into(),
         })
         .unwrap_err();
-    assert!(err.contains("already completed"), "{err}");
+    assert!(err.message.contains("already completed"), "{err}");
 }
 
 #[test]
@@ -265,11 +268,10 @@ fn a_moving_partition_costs_at_most_ten_bytes_per_page() {
     s.script = vec![migrate_at(0.0, "db01", "frame-b")];
     let mut e = Engine::new(&s).unwrap();
     e.run_until(1.0);
-    let p = &e.partitions[0];
-    let m = e.move_of(0).expect("moving");
-    assert_eq!(m.phase, Phase::PreCopy);
-    let per_page =
-        (p.memory.as_ref().unwrap().state_bytes() + m.state_bytes()) as f64 / p.pages as f64;
+    let p = e.partition(PartitionId::new(0));
+    let m = e.move_of(PartitionId::new(0)).expect("moving");
+    assert_eq!(m.phase(), Phase::PreCopy);
+    let per_page = (p.memory().unwrap().state_bytes() + m.state_bytes()) as f64 / p.pages() as f64;
     assert!(per_page <= 10.0, "{per_page} bytes per page");
     assert!(
         per_page >= 8.0,

@@ -41,9 +41,10 @@ fn builtin_scenario_parses() {
 
 mod grid {
     use super::common::*;
+    use lpm::engine::Engine;
     use lpm::engine::predictor::{Inputs, predict};
-    use lpm::engine::{Engine, FinalPhase, Policy, Switchover};
-    use lpm::sim::Workload;
+    use lpm::spec::Workload;
+    use lpm::spec::{FinalPhase, Policy, Switchover};
 
     const M: u64 = 262_144;
     const LINK: f64 = 30_000.0;

@@ -4,10 +4,9 @@ mod common;
 
 use common::*;
 use lpm::Scenario;
-use lpm::engine::{
-    Action, Engine, EventKind, FinalPhase, Policy, RoundStats, ScriptStep, SwitchReason, Switchover,
-};
-use lpm::sim::Workload;
+use lpm::engine::{Engine, EventKind, PartitionId, RoundStats, SwitchReason};
+use lpm::spec::Workload;
+use lpm::spec::{Action, FinalPhase, Policy, ScriptStep, Switchover};
 
 fn rounds(events: &[lpm::engine::Event], who: &str) -> Vec<RoundStats> {
     events
@@ -206,7 +205,7 @@ fn auto_converge_throttles_20_then_30_percent_and_rescues_the_move() {
     let done = &completions(&ev)[0];
     assert!(done.converged && done.verified, "{done:?}");
     // The throttle ends with the move.
-    assert_eq!(e.write_pages_s(0), 40_000.0);
+    assert_eq!(e.write_pages_s(PartitionId::new(0)), 40_000.0);
 }
 
 /// A small hot partition that switches over at 90% clean, with 40 ms overhead and 1 ms latency.
@@ -352,20 +351,24 @@ fn a_demand_fault_stalls_the_partition_one_round_trip_plus_one_page() {
     let mut checked = 0;
     while !e.is_settled() && e.now() < 120.0 {
         let (stall, faults) = (
-            e.partitions[0].stall_ns,
-            e.move_of(0).map_or(0, |m| m.demand_faults),
+            e.partition(PartitionId::new(0)).stall_ns(),
+            e.move_of(PartitionId::new(0))
+                .map_or(0, |m| m.demand_faults()),
         );
         e.advance(std::time::Duration::from_millis(1));
-        let Some(m) = e.move_of(0).or(e.last_move_of(0)) else {
+        let Some(m) = e
+            .move_of(PartitionId::new(0))
+            .or(e.last_move_of(PartitionId::new(0)))
+        else {
             continue;
         };
-        let new = m.demand_faults - faults;
+        let new = m.demand_faults() - faults;
         if new > 0 {
             let expect = stall - stall.min(1e6) + new as f64 * fault_ns;
             assert!(
-                (e.partitions[0].stall_ns - expect).abs() < 1e-3,
+                (e.partition(PartitionId::new(0)).stall_ns() - expect).abs() < 1e-3,
                 "{} vs {expect}",
-                e.partitions[0].stall_ns
+                e.partition(PartitionId::new(0)).stall_ns()
             );
             checked += 1;
         }

@@ -3,8 +3,9 @@ mod common;
 
 use common::*;
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, EventKind};
-use lpm::sim::{PartitionState, Processor, Workload};
+use lpm::engine::{Engine, EventKind, FrameId, PartitionId};
+use lpm::spec::Action;
+use lpm::spec::{PartitionState, Processor, Workload};
 
 fn base() -> Scenario {
     let mut s = scenario(
@@ -21,7 +22,7 @@ fn failures(change: impl FnOnce(&mut Scenario)) -> Vec<String> {
     let mut s = base();
     change(&mut s);
     let e = Engine::new(&s).unwrap();
-    let v = e.validate("lpar1", "frame-b").unwrap();
+    let v = e.validate_named("lpar1", "frame-b").unwrap();
     assert_eq!(v.checks.len(), lpm::engine::validation::CHECKS.len());
     v.checks
         .iter()
@@ -82,7 +83,7 @@ fn each_check_fails_on_its_own() {
         // Two partitions named lpar1 need the frame-qualified name.
         change(&mut s);
         let e = Engine::new(&s).unwrap();
-        let v = e.validate("frame-a/lpar1", "frame-b").unwrap();
+        let v = e.validate_named("frame-a/lpar1", "frame-b").unwrap();
         let failed: Vec<&str> = v
             .checks
             .iter()
@@ -97,7 +98,7 @@ fn each_check_fails_on_its_own() {
 #[test]
 fn the_same_frame_and_a_move_in_progress_are_refused() {
     let e = Engine::new(&base()).unwrap();
-    let v = e.validate("lpar1", "frame-a").unwrap();
+    let v = e.validate_named("lpar1", "frame-a").unwrap();
     assert_eq!(
         v.errors(),
         vec!["lpar1 already runs on frame-a".to_string()]
@@ -108,7 +109,7 @@ fn the_same_frame_and_a_move_in_progress_are_refused() {
         to: "frame-b".into(),
     })
     .unwrap();
-    let v = e.validate("lpar1", "frame-b").unwrap();
+    let v = e.validate_named("lpar1", "frame-b").unwrap();
     let failed: Vec<&str> = v
         .checks
         .iter()
@@ -140,19 +141,25 @@ fn several_failures_are_reported_at_once_and_nothing_moves() {
     };
     assert_eq!(errors.len(), 4, "{errors:?}");
     for needle in ["dedicated I/O", "POWER6 mode", "only 0.5 GiB", "VLAN 99"] {
-        assert!(err.contains(needle), "{needle} in {err}");
+        assert!(err.message.contains(needle), "{needle} in {err}");
     }
-    assert!(e.moves.is_empty());
+    assert!(e.moves().is_empty());
     assert_eq!(events.len(), 1);
 }
 
 #[test]
 fn unknown_names_are_refused_not_panicked_on() {
     let mut e = Engine::new(&base()).unwrap();
-    assert!(e.validate("nope", "frame-b").unwrap_err().contains("nope"));
     assert!(
-        e.validate("lpar1", "frame-z")
+        e.validate_named("nope", "frame-b")
             .unwrap_err()
+            .message
+            .contains("nope")
+    );
+    assert!(
+        e.validate_named("lpar1", "frame-z")
+            .unwrap_err()
+            .message
             .contains("frame-z")
     );
     let err = e
@@ -161,7 +168,10 @@ fn unknown_names_are_refused_not_panicked_on() {
             to: "nowhere".into(),
         })
         .unwrap_err();
-    assert!(err.contains("ghost") && err.contains("nowhere"), "{err}");
+    assert!(
+        err.message.contains("ghost") && err.message.contains("nowhere"),
+        "{err}"
+    );
     assert!(matches!(
         e.drain_events()[0].kind,
         EventKind::ActionRefused { .. }
@@ -179,7 +189,7 @@ fn a_not_activated_partition_moves_as_a_profile() {
     assert_eq!(done.len(), 1);
     assert!(done[0].inactive && done[0].verified);
     assert_eq!((done[0].pages_sent, done[0].rounds), (0, 0));
-    assert_eq!(e.partitions[0].system, 1);
+    assert_eq!(e.partition(PartitionId::new(0)).frame(), FrameId::new(1));
 }
 
 #[test]
@@ -187,10 +197,10 @@ fn removing_dedicated_io_lets_a_partition_validate() {
     let mut s = base();
     s.partitions[0].dedicated_io = true;
     let mut e = Engine::new(&s).unwrap();
-    assert!(!e.validate("lpar1", "frame-b").unwrap().ok());
+    assert!(!e.validate_named("lpar1", "frame-b").unwrap().ok());
     e.apply(&Action::RemoveDedicatedIo {
         partition: "lpar1".into(),
     })
     .unwrap();
-    assert!(e.validate("lpar1", "frame-b").unwrap().ok());
+    assert!(e.validate_named("lpar1", "frame-b").unwrap().ok());
 }

@@ -5,10 +5,10 @@ mod common;
 use std::process::{Command, Output};
 
 use common::{gbps_of_pages, partition, scenario};
-use lpm::engine::{FinalPhase, Policy, Switchover};
 use lpm::lab::sweep::{Param, Plan, Sweep, Vary};
 use lpm::lab::{Preset, Subject};
-use lpm::sim::Workload;
+use lpm::spec::Workload;
+use lpm::spec::{FinalPhase, Policy, Switchover};
 
 /// 1 GiB in 4 KiB pages: M = 262,144 pages.
 const M: f64 = 262_144.0;

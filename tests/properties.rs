@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use lpm::Scenario;
 use lpm::engine::snapshot::PartitionStatus;
-use lpm::engine::{
-    Action, Engine, Event, EventKind, FinalPhase, Phase, Policy, ScriptStep, Switchover,
-};
-use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+use lpm::engine::{Engine, Event, EventKind, FrameId, PartitionId, Phase};
+use lpm::spec::{Action, FinalPhase, Policy, ScriptStep, Switchover};
+use lpm::spec::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -365,8 +364,9 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
     let snap = e.snapshot();
     // Each partition on exactly one frame, the one it says.
     for (pi, p) in snap.partitions.iter().enumerate() {
-        let homes: Vec<usize> = (0..snap.systems.len())
-            .filter(|&s| snap.systems[s].partitions.contains(&pi))
+        let homes: Vec<FrameId> = (0..snap.systems.len())
+            .map(FrameId::new)
+            .filter(|&s| snap.system(s).partitions.contains(&PartitionId::new(pi)))
             .collect();
         prop_assert_eq!(
             homes.clone(),
@@ -376,10 +376,11 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
             now,
             homes
         );
-        prop_assert_eq!(e.partitions[pi].system, p.system);
+        prop_assert_eq!(e.partition(PartitionId::new(pi)).frame(), p.system);
     }
     // Frame capacity: residents, incoming shells and outgoing sources together fit.
-    for (si, sys) in e.systems.iter().enumerate() {
+    for (si, frame) in e.frames().iter().enumerate() {
+        let (si, sys) = (FrameId::new(si), frame.spec());
         let (mem, cpus) = e.usage(si);
         prop_assert!(
             mem <= sys.memory_gib + 1e-9,
@@ -400,24 +401,24 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
         );
     }
     // Moves only go forward; a finished move that completed is verified.
-    seen.phases.resize(e.moves.len(), Phase::Queued);
-    for (mi, m) in e.moves.iter().enumerate() {
+    seen.phases.resize(e.moves().len(), Phase::Queued);
+    for (mi, m) in e.moves().iter().enumerate() {
         prop_assert!(
-            rank(m.phase) >= rank(seen.phases[mi]),
+            rank(m.phase()) >= rank(seen.phases[mi]),
             "move {mi} went from {:?} back to {:?} at {now}",
             seen.phases[mi],
-            m.phase
+            m.phase()
         );
-        if m.phase == Phase::Stopped {
+        if m.phase() == Phase::Stopped {
             prop_assert!(
                 !seen.phases[mi].past_point_of_no_return(),
                 "move {mi} stopped after {:?}",
                 seen.phases[mi]
             );
         }
-        seen.phases[mi] = m.phase;
-        if m.phase == Phase::Completed {
-            prop_assert_eq!(m.verified, Some(true), "move {} of {}", mi, m.partition);
+        seen.phases[mi] = m.phase();
+        if m.phase() == Phase::Completed {
+            prop_assert_eq!(m.verified(), Some(true), "move {} of {}", mi, m.partition());
         }
     }
     for c in e.completions() {
@@ -425,18 +426,18 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
     }
     // A partition at rest holds every write it made in its own memory: nothing lost by a stop,
     // nothing lost by a completed move.
-    for (pi, p) in e.partitions.iter().enumerate() {
-        if p.active_move.is_none() {
-            if let Some(mem) = &p.memory {
+    for (pi, p) in e.partitions().iter().enumerate() {
+        if p.active_move().is_none() {
+            if let Some(mem) = p.memory() {
                 prop_assert_eq!(
                     mem.version_sum(),
-                    p.page_writes,
+                    p.page_writes(),
                     "{} at {}: writes missing from its memory",
                     p.name(),
                     now
                 );
             }
-            let expected = if p.down.is_some() {
+            let expected = if p.down().is_some() {
                 vec![PartitionStatus::Down]
             } else {
                 vec![PartitionStatus::Running, PartitionStatus::NotActivated]
@@ -445,7 +446,7 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
                 expected.contains(&snap.partitions[pi].status),
                 "{} at rest (down: {:?}) but {:?}",
                 p.name(),
-                p.down,
+                p.down(),
                 snap.partitions[pi].status
             );
         }
@@ -494,24 +495,24 @@ fn lost_only_after_a_fault_in_the_pull_phase(
     seen: &Seen,
 ) -> Result<(), TestCaseError> {
     prop_assert_eq!(
-        e.policy.final_phase,
+        e.policy().final_phase,
         FinalPhase::ResumeThenPull,
         "{} lost at {} under stop-and-copy",
         partition,
         t
     );
-    let pi = e.find_partition(partition).map_err(TestCaseError::fail)?;
+    let pi = e
+        .find_partition(partition)
+        .map_err(|r| TestCaseError::fail(r.message))?;
     let m = e
-        .moves
+        .moves()
         .iter()
         .rev()
-        .find(|m| m.partition == pi && m.phase == Phase::Failed)
+        .find(|m| m.partition() == pi && m.phase() == Phase::Failed)
         .ok_or_else(|| TestCaseError::fail(format!("{partition} lost without a failed move")))?;
     let pulling_since = m
-        .phase_log
-        .iter()
-        .find(|(p, _)| *p == Phase::Pulling)
-        .map(|&(_, at)| at as f64 / 1e9)
+        .entered_ns(Phase::Pulling)
+        .map(|at| at as f64 / 1e9)
         .ok_or_else(|| TestCaseError::fail(format!("{partition} lost before its pull phase")))?;
     prop_assert!(
         seen.faults
@@ -524,7 +525,7 @@ fn lost_only_after_a_fault_in_the_pull_phase(
         seen.faults
     );
     prop_assert!(
-        e.partitions[pi].memory.is_none(),
+        e.partition(pi).memory().is_none(),
         "{partition} lost but has memory"
     );
     Ok(())
@@ -563,12 +564,12 @@ fn run_case_hit(case: &Case, settle: bool) -> Result<(Vec<Event>, Option<Hit>), 
             let _ = e.apply(&step.action);
         }
         if let (Some(fault), None) = (&case.on_switch, &hit) {
-            let switched = e.moves.iter().find(|m| match e.policy.final_phase {
-                FinalPhase::ResumeThenPull => m.phase == Phase::Pulling,
-                FinalPhase::StopAndCopy => m.phase == Phase::Suspended,
+            let switched = e.moves().iter().find(|m| match e.policy().final_phase {
+                FinalPhase::ResumeThenPull => m.phase() == Phase::Pulling,
+                FinalPhase::StopAndCopy => m.phase() == Phase::Suspended,
             });
             if let Some(m) = switched {
-                let source = e.systems[m.from].name.clone();
+                let source = e.frame(m.from()).name().to_string();
                 let fault = match fault.clone() {
                     Action::MspFail { system } if system == SOURCE => {
                         Action::MspFail { system: source }
@@ -578,8 +579,9 @@ fn run_case_hit(case: &Case, settle: bool) -> Result<(Vec<Event>, Option<Hit>), 
                     }
                     other => other,
                 };
-                let partition = e.partitions[m.partition].name().to_string();
-                e.apply(&fault).map_err(TestCaseError::fail)?;
+                let partition = e.partition(m.partition()).name().to_string();
+                e.apply(&fault)
+                    .map_err(|r| TestCaseError::fail(r.message))?;
                 hit = Some(Hit { partition, fault });
                 // Time for the fault's consequences, whenever it came.
                 end = end.max(e.now() + TAIL_S);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lpm::Scenario;
+use lpm::engine::PartitionId;
 use serde_json::Value;
 
 const SHIPPED: [&str; 9] = [
@@ -325,9 +326,9 @@ fn the_memory_estimate_matches_what_the_engine_holds() {
     let s = Scenario::load(&path("policies")).unwrap();
     let mut e = lpm::Engine::new(&s).unwrap();
     e.run_until(1.5);
-    let m = e.move_of(0).expect("erp01 is moving");
-    let p = &e.partitions[0];
-    let held = (p.memory.as_ref().unwrap().state_bytes() + m.state_bytes()) as f64;
+    let m = e.move_of(PartitionId::new(0)).expect("erp01 is moving");
+    let p = e.partition(PartitionId::new(0));
+    let held = (p.memory().unwrap().state_bytes() + m.state_bytes()) as f64;
     let estimate = s.simulation_bytes();
     assert!(
         (held - estimate).abs() < estimate * 0.02,

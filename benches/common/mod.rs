@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use lpm::Scenario;
-use lpm::engine::{Action, Engine, Phase, Policy, ScriptStep, Switchover};
-use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+use lpm::engine::{Engine, Phase};
+use lpm::spec::{Action, Policy, ScriptStep, Switchover};
+use lpm::spec::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
 
 pub const PARTITIONS: usize = 200;
 pub const MOVES: usize = 50;
@@ -92,6 +93,11 @@ pub fn estate() -> Scenario {
 pub fn in_flight(e: &Engine) -> usize {
     e.moves
         .iter()
-        .filter(|m| matches!(m.phase, Phase::PreCopy | Phase::Suspended | Phase::Pulling))
+        .filter(|m| {
+            matches!(
+                m.phase(),
+                Phase::PreCopy | Phase::Suspended | Phase::Pulling
+            )
+        })
         .count()
 }

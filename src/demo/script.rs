@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Action, FinalPhase};
-use crate::scenario::{MAX_AT_S, Refusal, Scenario, available_memory_bytes};
+use crate::Scenario;
+use crate::scenario::{MAX_AT_S, Refusal, available_memory_bytes};
+use crate::spec::{Action, FinalPhase};
 
 /// A presenter script, as written in `demo/*.ron`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use super::script::{Script, Step, Trigger};
-use crate::engine::{Action, Engine, Event, EventKind, Phase};
-
-const STEP_NS: u64 = 1_000_000;
+use crate::engine::{Engine, Event, EventKind, Outcome, Phase, STEP_NS};
+use crate::spec::{Action, PartitionRef};
 
 /// A step that fired, for the dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +17,7 @@ pub struct Fired {
     pub caption: Option<String>,
     pub scale: Option<f64>,
     /// The step's action and what the engine said to it.
-    pub action: Option<(Action, Result<String, String>)>,
+    pub action: Option<(Action, Outcome)>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,7 +111,7 @@ impl Timeline {
             self.key_wait_s = 0.0;
             self.pressed = false;
             if let Some(phase) = step.final_phase {
-                engine.policy.final_phase = phase;
+                let _ = engine.apply(&Action::SetFinalPhase { phase });
             }
             let action = step.action.map(|a| {
                 let r = engine.apply(&a);
@@ -173,13 +172,13 @@ fn reached(t: &Trigger, engine: &Engine) -> bool {
         return false;
     };
     match t {
-        Trigger::Round { round, .. } => m.round > *round || m.phase.past_point_of_no_return(),
+        Trigger::Round { round, .. } => m.round() > *round || m.phase().past_point_of_no_return(),
         Trigger::Suspended(_) => matches!(
-            m.phase,
+            m.phase(),
             Phase::Suspended | Phase::Pulling | Phase::Completed
         ),
-        Trigger::Resumed(_) => matches!(m.phase, Phase::Pulling | Phase::Completed),
-        Trigger::Completed(_) => m.phase == Phase::Completed,
+        Trigger::Resumed(_) => matches!(m.phase(), Phase::Pulling | Phase::Completed),
+        Trigger::Completed(_) => m.phase() == Phase::Completed,
         _ => false,
     }
 }
@@ -199,8 +198,6 @@ fn same_partition(want: &str, got: &str, engine: &Engine) -> bool {
     if want == got {
         return true;
     }
-    match want.split_once('/') {
-        Some((_, name)) if name == got => engine.find_partition(want).is_ok(),
-        _ => false,
-    }
+    let want_ref = PartitionRef::parse(want);
+    want_ref.frame.is_some() && want_ref.name == got && engine.find_partition(want).is_ok()
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::spec::FinalPhase;
+
 /// Something that happened at simulated time `t` (seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -149,6 +151,10 @@ pub enum EventKind {
     Recovered {
         partition: String,
     },
+    /// The policy's final phase changed: moves that switch over from now on use it.
+    FinalPhaseChanged {
+        phase: FinalPhase,
+    },
 }
 
 /// Why pre-copy ended.
@@ -239,6 +245,7 @@ impl Event {
             EventKind::PartitionLost { .. } => "partition_lost",
             EventKind::ConvergenceStalled { .. } => "convergence_stalled",
             EventKind::Recovered { .. } => "recovered",
+            EventKind::FinalPhaseChanged { .. } => "final_phase_changed",
         }
     }
 }

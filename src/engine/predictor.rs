@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::event::SwitchReason;
-use super::policy::{FinalPhase, Policy, Switchover};
-use crate::sim::Workload;
-use crate::sim::workload::region_pages;
+use crate::spec::Workload;
+use crate::spec::workload::region_pages;
+use crate::spec::{FinalPhase, Policy, Switchover};
 
 /// What the model expects of a move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::migration::{MAP_CELLS, Move, Phase, RateSample};
-use super::predictor::{self, Inputs, Prediction};
-use super::{Engine, RoundStats, SwitchReason, Switchover};
-use crate::sim::{PartitionState, Processor};
+use super::image::MAP_CELLS;
+use super::moves::{BytesByPhase, Move, Phase, RateSample};
+use super::predictor::{self, Prediction};
+use super::{Engine, FrameId, MoveId, PartitionId, Reservations, RoundStats, SwitchReason};
+use crate::spec::Switchover;
+use crate::spec::{PartitionState, Processor};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -41,8 +43,8 @@ pub struct SystemView {
     /// The frame failed (FrameFail), or its movers did (MspFail).
     pub failed: bool,
     pub msps_failed: bool,
-    /// Partitions running here now (indices into `Snapshot::partitions`).
-    pub partitions: Vec<usize>,
+    /// Partitions running here now.
+    pub partitions: Vec<PartitionId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,8 +79,8 @@ impl PartitionStatus {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartitionView {
     pub name: String,
-    /// The frame it runs on (index into `Snapshot::systems`).
-    pub system: usize,
+    /// The frame it runs on.
+    pub system: FrameId,
     pub status: PartitionStatus,
     pub memory_gib: f64,
     pub pages: u64,
@@ -96,8 +98,8 @@ pub struct PartitionView {
     pub down: Option<String>,
     /// A failed move waits for `Recover`.
     pub needs_recovery: bool,
-    /// The move in flight, else the latest one (index into `Snapshot::moves`).
-    pub last_move: Option<usize>,
+    /// The move in flight, else the latest one.
+    pub last_move: Option<MoveId>,
 }
 
 /// A threshold and where the move stands against it.
@@ -123,8 +125,8 @@ pub struct MapCell {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MoveView {
-    pub id: usize,
-    pub partition: usize,
+    pub id: MoveId,
+    pub partition: PartitionId,
     pub partition_name: String,
     pub from: String,
     pub to: String,
@@ -150,7 +152,7 @@ pub struct MoveView {
     pub auto_throttle_pct: f64,
     pub pages_sent: u64,
     /// Bytes sent before suspension, while suspended, after resume.
-    pub bytes: [u64; 3],
+    pub bytes: BytesByPhase,
     pub demand_faults: u64,
     pub users_dropped: u32,
     pub verified: Option<bool>,
@@ -171,6 +173,20 @@ pub struct MoveView {
     pub memory_map: Vec<MapCell>,
 }
 
+impl Snapshot {
+    pub fn system(&self, f: FrameId) -> &SystemView {
+        &self.systems[f.index()]
+    }
+
+    pub fn partition(&self, p: PartitionId) -> &PartitionView {
+        &self.partitions[p.index()]
+    }
+
+    pub fn move_view(&self, m: MoveId) -> &MoveView {
+        &self.moves[m.index()]
+    }
+}
+
 impl Engine {
     /// The world now, without memory maps.
     pub fn snapshot(&self) -> Snapshot {
@@ -178,12 +194,21 @@ impl Engine {
     }
 
     /// The world now, with a memory map of `cells` cells for move `map_for`.
-    pub fn snapshot_with(&self, map_for: Option<usize>, cells: usize) -> Snapshot {
-        let now = self.now_ns;
-        let systems = (0..self.systems.len())
-            .map(|si| {
-                let s = &self.systems[si];
-                let (mem, cpus) = self.usage(si);
+    pub fn snapshot_with(&self, map_for: Option<MoveId>, cells: usize) -> Snapshot {
+        let now = self.clock.now_ns;
+        let world = &self.world;
+        let ledger = self.ledger(&Reservations::default());
+        let mut residents: Vec<Vec<PartitionId>> = vec![Vec::new(); world.frames.len()];
+        for p in world.partition_ids() {
+            residents[world.partition(p).frame.index()].push(p);
+        }
+        let systems = world
+            .frame_ids()
+            .zip(residents)
+            .map(|(f, partitions)| {
+                let frame = world.frame(f);
+                let s = &frame.spec;
+                let (mem, cpus) = ledger.usage(f);
                 SystemView {
                     name: s.name.clone(),
                     processor: s.processor,
@@ -192,23 +217,20 @@ impl Engine {
                     memory_gib: s.memory_gib,
                     memory_used_gib: mem,
                     msps: s.msps,
-                    msp_slots: self.msp_slots(si),
-                    msp_in_use: self.msp_in_use(si),
-                    failed: self.frames_failed[si],
-                    msps_failed: self.msps_failed[si],
-                    partitions: (0..self.partitions.len())
-                        .filter(|&p| self.partitions[p].system == si)
-                        .collect(),
+                    msp_slots: self.msp_slots(f),
+                    msp_in_use: self.msp_in_use(f),
+                    failed: frame.failed,
+                    msps_failed: frame.movers_failed,
+                    partitions,
                 }
             })
             .collect();
-        let partitions = self
-            .partitions
-            .iter()
-            .enumerate()
-            .map(|(pi, p)| {
+        let partitions = world
+            .partition_ids()
+            .map(|pi| {
+                let p = world.partition(pi);
                 let mv = self.move_of(pi);
-                let status = match (p.spec.state, mv.map(|m| m.phase)) {
+                let status = match (p.spec.state, mv.map(|m| m.life.phase)) {
                     _ if p.down.is_some() => PartitionStatus::Down,
                     (_, Some(Phase::Queued)) => PartitionStatus::Queued,
                     (_, Some(Phase::PreCopy | Phase::Configuring)) => PartitionStatus::Migrating,
@@ -219,7 +241,7 @@ impl Engine {
                 };
                 PartitionView {
                     name: p.spec.name.clone(),
-                    system: p.system,
+                    system: p.frame,
                     status,
                     memory_gib: p.spec.memory_gib,
                     pages: p.pages as u64,
@@ -227,7 +249,7 @@ impl Engine {
                     compat: p.spec.compat,
                     workload: p.spec.workload.kind().to_string(),
                     writes_mib_s: if p.memory.is_some() && status != PartitionStatus::Suspended {
-                        self.link.pages_s_to_mib_s(self.write_pages_s(pi))
+                        world.link.pages_s_to_mib_s(self.write_pages_s(pi))
                     } else {
                         0.0
                     },
@@ -249,13 +271,13 @@ impl Engine {
             .iter()
             .map(|m| self.move_view(m, if map_for == Some(m.id) { cells } else { 0 }, now))
             .collect();
-        let count = |f: fn(Phase) -> bool| self.moves.iter().filter(|m| f(m.phase)).count();
+        let count = |f: fn(Phase) -> bool| self.moves.iter().filter(|m| f(m.life.phase)).count();
         Snapshot {
             t: now as f64 / 1e9,
-            scenario: self.name.clone(),
-            page_size_kib: self.page_size_kib,
-            link_gbps: self.link.bandwidth_gbps,
-            link_pages_s: self.link.pages_per_s(),
+            scenario: world.name.clone(),
+            page_size_kib: world.page_size_kib,
+            link_gbps: world.link.bandwidth_gbps,
+            link_pages_s: world.link.pages_per_s(),
             link_pages_s_now: self.link_pages_s(),
             systems,
             partitions,
@@ -267,50 +289,16 @@ impl Engine {
         }
     }
 
-    /// Page writes per second the partition does now, after its throttles.
-    pub fn write_pages_s(&self, pi: usize) -> f64 {
-        let p = &self.partitions[pi];
-        let auto = self.move_of(pi).map_or(0.0, |m| m.auto_throttle_pct);
-        self.link
-            .mib_s_to_pages_s(p.spec.workload.writes_mib_s(self.now()))
-            * (1.0 - p.cpu_throttle_pct / 100.0)
-            * (1.0 - auto / 100.0)
-    }
-
-    /// The link rate a new or running move of this partition can expect, pages/s: its cap, or
-    /// an even share with the moves already sending.
-    pub fn expected_share_pages_s(&self, pi: usize) -> f64 {
-        if let Some(m) = self.move_of(pi).filter(|m| m.share_pages_s > 0.0) {
-            return m.share_pages_s;
-        }
-        let others = self
-            .moves
-            .iter()
-            .filter(|m| m.partition != pi && matches!(m.phase, Phase::PreCopy | Phase::Pulling))
-            .count();
-        (self.link.pages_per_s() / (others + 1) as f64).min(self.cap_pages_s(pi))
-    }
-
-    /// The analytic model's forecast for moving partition `pi` now.
-    pub fn predict_move(&self, pi: usize) -> Prediction {
-        let p = &self.partitions[pi];
-        predictor::predict(&Inputs {
-            pages: p.pages as u64,
-            link_pages_s: self.expected_share_pages_s(pi),
-            write_pages_s: self.write_pages_s(pi),
-            workload: &p.spec.workload,
-            policy: &self.policy,
-            latency_s: self.link.latency_s,
-        })
-    }
-
     fn move_view(&self, m: &Move, cells: usize, now: u64) -> MoveView {
-        let p = &self.partitions[m.partition];
+        let world = &self.world;
+        let p = world.partition(m.partition);
         let pages = p.pages as u64;
+        let phase = m.life.phase;
+        let send = &m.transfer.send;
         let dirty = p.memory.as_ref().and_then(|mem| mem.dirty.as_ref());
-        let remaining = match m.phase {
-            Phase::PreCopy => dirty.map_or(0, |d| d.count_union_range(&m.send, 0, d.len())) as u64,
-            Phase::Suspended | Phase::Pulling => m.send.count() as u64,
+        let remaining = match phase {
+            Phase::PreCopy => dirty.map_or(0, |d| d.count_union_range(send, 0, d.len())) as u64,
+            Phase::Suspended | Phase::Pulling => send.count() as u64,
             // Nothing on the target counts any more: discarded by a stop or a failure.
             Phase::Queued | Phase::Stopped | Phase::Failed => pages,
             Phase::Configuring | Phase::Completed => 0,
@@ -320,41 +308,40 @@ impl Engine {
         } else {
             (pages - remaining.min(pages)) as f64 / pages as f64 * 100.0
         };
-        let last = m.samples.last();
-        let live = m.phase.in_flight() && !m.inactive && m.phase != Phase::Queued;
-        let expected_downtime_ms = if m.phase == Phase::PreCopy {
-            let rate = if m.share_pages_s > 0.0 {
-                m.share_pages_s
+        let last = m.sampling.samples.last();
+        let live = phase.in_flight() && !m.inactive && phase != Phase::Queued;
+        let share = m.transfer.share_pages_s;
+        let expected_downtime_ms = if phase == Phase::PreCopy {
+            let rate = if share > 0.0 {
+                share
             } else {
-                self.link.pages_per_s()
+                world.link.pages_per_s()
             };
             self.expected_downtime_ms(
-                dirty.map_or(0, |d| d.count()) as u64 + m.send.count() as u64,
+                dirty.map_or(0, |d| d.count()) as u64 + send.count() as u64,
                 rate,
             )
         } else {
-            m.expected_downtime_ms
+            m.window.expected_downtime_ms
         };
-        let inputs = Inputs {
-            pages,
-            link_pages_s: self.expected_share_pages_s(m.partition),
-            write_pages_s: self.write_pages_s(m.partition),
-            workload: &p.spec.workload,
-            policy: &self.policy,
-            latency_s: self.link.latency_s,
-        };
-        let eta_switchover_s = (m.phase == Phase::PreCopy).then(|| {
+        let inputs = self.model_inputs(m.partition);
+        let history = &m.rounds.history;
+        let eta_switchover_s = (phase == Phase::PreCopy).then(|| {
             // The rest of this round, then the model's rounds at today's rates.
-            let left = m.send.count() as f64;
-            let rest = predictor::predict_from(&inputs, left, m.round, m.pages_sent as f64);
+            let left = send.count() as f64;
+            let rest = predictor::predict_from(
+                &inputs,
+                left,
+                m.rounds.round,
+                m.transfer.pages_sent as f64,
+            );
             rest.precopy_s
         });
         let threshold = match self.policy.switchover {
             Switchover::PercentClean(target) => {
-                let value = m
-                    .history
+                let value = history
                     .last()
-                    .filter(|_| m.phase != Phase::PreCopy)
+                    .filter(|_| phase != Phase::PreCopy)
                     .map_or(clean_percent, |r| r.clean_percent);
                 Threshold {
                     kind: "clean".into(),
@@ -364,9 +351,9 @@ impl Engine {
                 }
             }
             Switchover::DowntimeLimit { ms } => {
-                let value = m.history.last().map_or(f64::INFINITY, |r| {
+                let value = history.last().map_or(f64::INFINITY, |r| {
                     r.remaining_pages as f64
-                        / (r.transfer_rate_bytes_s / self.link.page_bytes).max(1e-9)
+                        / (r.transfer_rate_bytes_s / world.link.page_bytes).max(1e-9)
                         * 1000.0
                 });
                 let progress = if value.is_finite() {
@@ -382,55 +369,49 @@ impl Engine {
                 }
             }
         };
+        let rate = |f: fn(&RateSample) -> f64| if live { last.map_or(0.0, f) } else { 0.0 };
         MoveView {
             id: m.id,
             partition: m.partition,
             partition_name: p.spec.name.clone(),
-            from: self.systems[m.from].name.clone(),
-            to: self.systems[m.to].name.clone(),
+            from: world.frame_name(m.from).to_string(),
+            to: world.frame_name(m.to).to_string(),
             inactive: m.inactive,
-            phase: m.phase,
-            phase_times: m.phase_durations(m.finished_ns.unwrap_or(now)),
-            round: m.round,
+            phase,
+            phase_times: m.phase_durations(m.life.finished_ns.unwrap_or(now)),
+            round: m.rounds.round,
             pages,
             remaining_pages: remaining,
             clean_percent,
-            dirty_rate_pages_s: if live {
-                last.map_or(0.0, |s| s.dirty_pages_s)
-            } else {
-                0.0
-            },
-            transfer_rate_pages_s: if live {
-                last.map_or(0.0, |s| s.transfer_pages_s)
-            } else {
-                0.0
-            },
-            share_pages_s: if live { m.share_pages_s } else { 0.0 },
+            dirty_rate_pages_s: rate(|s| s.dirty_pages_s),
+            transfer_rate_pages_s: rate(|s| s.transfer_pages_s),
+            share_pages_s: if live { share } else { 0.0 },
             expected_downtime_ms,
             eta_switchover_s,
-            suspend_elapsed_ms: (m.phase == Phase::Suspended)
-                .then(|| (now - m.suspend_ns.unwrap_or(now)) as f64 / 1e6),
-            downtime_ms: m.downtime_ms,
+            suspend_elapsed_ms: (phase == Phase::Suspended)
+                .then(|| (now - m.window.suspend_ns.unwrap_or(now)) as f64 / 1e6),
+            downtime_ms: m.window.downtime_ms,
             bandwidth_cap_mib_s: p.bandwidth_cap_mib_s,
             cpu_throttle_pct: p.cpu_throttle_pct,
-            auto_converge: m.auto_converge,
-            auto_throttle_pct: m.auto_throttle_pct,
-            pages_sent: m.pages_sent,
-            bytes: m.bytes,
-            demand_faults: m.demand_faults,
-            users_dropped: m.users_dropped,
-            verified: m.verified,
-            switch_reason: m.switch_reason,
-            stop_reason: m.stop_reason.clone(),
-            failure: m.failure.clone(),
-            pages_lost: m.pages_lost,
+            auto_converge: m.convergence.auto_converge,
+            auto_throttle_pct: m.convergence.auto_throttle_pct,
+            pages_sent: m.transfer.pages_sent,
+            bytes: m.transfer.bytes,
+            demand_faults: m.transfer.demand_faults,
+            users_dropped: m.window.users_dropped,
+            verified: m.ending.verified,
+            switch_reason: m.rounds.switch_reason,
+            stop_reason: m.ending.stop_reason.clone(),
+            failure: m.ending.failure.clone(),
+            pages_lost: m.ending.pages_lost,
             stalled_s: m
+                .ending
                 .path_down_ns
-                .filter(|_| m.phase.in_flight())
+                .filter(|_| phase.in_flight())
                 .map(|t| (now - t) as f64 / 1e9),
             threshold,
-            history: m.history.clone(),
-            samples: m.samples.clone(),
+            history: history.clone(),
+            samples: m.sampling.samples.clone(),
             prediction: (!m.inactive).then(|| predictor::predict(&inputs)),
             memory_map: if cells > 0 {
                 self.memory_map(m, cells)
@@ -442,21 +423,25 @@ impl Engine {
 
     /// The move's memory as about `cells` cells (aligned to the move's own fine cells).
     fn memory_map(&self, m: &Move, cells: usize) -> Vec<MapCell> {
-        let p = &self.partitions[m.partition];
+        let p = self.world.partition(m.partition);
         let pages = p.pages;
         if m.inactive || pages == 0 {
             return Vec::new();
         }
-        let done = matches!(m.phase, Phase::Completed);
-        let fine = m.received.len().max(1);
+        let phase = m.life.phase;
+        let done = phase == Phase::Completed;
+        let received = &m.image.received;
+        let cell_pages = m.image.cell_pages();
+        let fine = received.len().max(1);
         let cells = cells.clamp(1, MAP_CELLS).min(fine);
         let dirty = p.memory.as_ref().and_then(|mem| mem.dirty.as_ref());
+        let send = &m.transfer.send;
         (0..cells)
             .map(|k| {
                 let (f0, f1) = (k * fine / cells, (k + 1) * fine / cells);
-                let (a, b) = (f0 * m.cell_pages(), (f1 * m.cell_pages()).min(pages));
+                let (a, b) = (f0 * cell_pages, (f1 * cell_pages).min(pages));
                 let n = (b - a) as u32;
-                if done || m.phase == Phase::Stopped || m.received.is_empty() {
+                if done || phase == Phase::Stopped || received.is_empty() {
                     let clean = if done { n } else { 0 };
                     return MapCell {
                         pages: n,
@@ -465,11 +450,11 @@ impl Engine {
                         clean,
                     };
                 }
-                let received: u32 = m.received[f0..f1].iter().sum();
-                let never_sent = n - received.min(n);
+                let arrived: u32 = received[f0..f1].iter().sum();
+                let never_sent = n - arrived.min(n);
                 let stale = match dirty {
-                    Some(d) => d.count_union_range(&m.send, a, b) as u32,
-                    None => m.send.count_range(a, b) as u32,
+                    Some(d) => d.count_union_range(send, a, b) as u32,
+                    None => send.count_range(a, b) as u32,
                 };
                 // Pages never sent sit in round 1's send set: count them once.
                 let dirty = stale.saturating_sub(never_sent);

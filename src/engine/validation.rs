@@ -1,6 +1,17 @@
-//! `migrlpar -o v`: every precondition of a move, checked at once.
+//! `migrlpar -o v`: every precondition of a move, checked at once, against a ledger of what
+//! each frame holds. The ledger is built once (linear in the partitions) and then answers each
+//! check in constant time, so an evacuation validates a whole frame's partitions, each against
+//! the placements before it, without rescanning the world for every one.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+
+use super::ids::{FrameId, PartitionId};
+use super::moves::{Move, Phase};
+use super::world::World;
+use crate::spec::PartitionState;
+use crate::units::num;
 
 /// One precondition and whether it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +45,7 @@ impl Validation {
             .collect()
     }
 
-    pub(crate) fn check(&mut self, name: &'static str, passed: bool, detail: impl Into<String>) {
+    fn check(&mut self, name: &'static str, passed: bool, detail: impl Into<String>) {
         self.checks.push(Check {
             name: name.to_string(),
             passed,
@@ -57,3 +68,305 @@ pub const CHECKS: [&str; 11] = [
     "name free on target",
     "mover service partitions",
 ];
+
+/// What a plan holds that the engine does not (`lpm check` validates a script without running
+/// it): moves it has made, and frames it has failed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reservations {
+    /// A move the plan has in flight holds its partition on its target too, as a shell (for
+    /// capacity; a shell's name does not clash).
+    pub shells: Vec<(PartitionId, FrameId)>,
+    /// A move the plan has landed: the partition runs on this frame instead.
+    pub landed: Vec<(PartitionId, FrameId)>,
+    /// Frames the plan has failed: down, and the partitions running on them with them.
+    pub failed_frames: Vec<FrameId>,
+}
+
+/// What every frame holds, and where every partition is, as validation sees it.
+pub(super) struct Ledger<'a> {
+    world: &'a World,
+    moves: &'a [Move],
+    location: Vec<FrameId>,
+    memory_gib: Vec<f64>,
+    cpus: Vec<f64>,
+    /// Partitions of each name on each frame.
+    names: HashMap<(FrameId, &'a str), u32>,
+    failed: Vec<bool>,
+}
+
+impl<'a> Ledger<'a> {
+    /// Memory and processors in use count the shells reserved for incoming moves and the
+    /// source copy of a partition still being pulled away.
+    pub(super) fn new(world: &'a World, moves: &'a [Move], plan: &Reservations) -> Ledger<'a> {
+        let frames = world.frames.len();
+        let mut l = Ledger {
+            world,
+            moves,
+            location: world.partitions.iter().map(|p| p.frame).collect(),
+            memory_gib: vec![0.0; frames],
+            cpus: vec![0.0; frames],
+            names: HashMap::with_capacity(world.partitions.len()),
+            failed: world.frames.iter().map(|f| f.failed).collect(),
+        };
+        for &(p, f) in &plan.landed {
+            l.location[p.index()] = f;
+        }
+        for &f in &plan.failed_frames {
+            l.failed[f.index()] = true;
+        }
+        for (i, p) in world.partitions.iter().enumerate() {
+            let here = l.location[i];
+            l.hold(PartitionId::new(i), here);
+            if let Some(m) = p.active_move.map(|m| &moves[m.index()]) {
+                let other = if m.life.phase == Phase::Pulling {
+                    m.from
+                } else {
+                    m.to
+                };
+                if other != here {
+                    l.hold(PartitionId::new(i), other);
+                }
+            }
+            *l.names.entry((here, p.spec.name.as_str())).or_default() += 1;
+        }
+        for &(p, f) in &plan.shells {
+            l.hold(p, f);
+        }
+        l
+    }
+
+    fn hold(&mut self, p: PartitionId, f: FrameId) {
+        let spec = &self.world.partition(p).spec;
+        self.memory_gib[f.index()] += spec.memory_gib;
+        self.cpus[f.index()] += spec.cpus;
+    }
+
+    /// A move of `p` to `to` now holds it there too (until it lands).
+    pub(super) fn place(&mut self, p: PartitionId, to: FrameId) {
+        self.hold(p, to);
+    }
+
+    /// Memory (GiB) and processors in use on a frame.
+    pub(super) fn usage(&self, f: FrameId) -> (f64, f64) {
+        (self.memory_gib[f.index()], self.cpus[f.index()])
+    }
+
+    fn movers(&self, f: FrameId) -> u32 {
+        if self.failed[f.index()] {
+            0
+        } else {
+            self.world.frame(f).working_movers()
+        }
+    }
+
+    /// Why the partition is not running, if it is not: the engine's reason, or a frame the
+    /// plan failed under it.
+    fn down(&self, p: PartitionId) -> Option<String> {
+        let part = self.world.partition(p);
+        if let Some(why) = &part.down {
+            return Some(why.clone());
+        }
+        let here = self.location[p.index()];
+        (self.failed[here.index()] && !self.world.frame(here).failed && part.memory.is_some())
+            .then(|| format!("{} failed", self.world.frame_name(here)))
+    }
+
+    /// Every check of moving `pi` to frame `ti`.
+    pub(super) fn validate(&self, pi: PartitionId, ti: FrameId) -> Validation {
+        let world = self.world;
+        let p = world.partition(pi);
+        let here = self.location[pi.index()];
+        let from = &world.frame(here).spec;
+        let to = &world.frame(ti).spec;
+        let name = &p.spec.name;
+        let mut v = Validation {
+            partition: name.clone(),
+            from: from.name.clone(),
+            to: to.name.clone(),
+            checks: Vec::with_capacity(CHECKS.len()),
+        };
+        match (self.down(pi), &p.needs_recovery) {
+            (Some(why), _) => v.check("state", false, format!("{name} is down: {why}")),
+            (None, Some(why)) => v.check(
+                "state",
+                false,
+                format!("{name} has a failed move to recover first (Recover): {why}"),
+            ),
+            (None, None) => {
+                let state = match p.spec.state {
+                    PartitionState::Running => "running",
+                    PartitionState::NotActivated => "not activated",
+                };
+                v.check("state", true, format!("{name} is {state}"))
+            }
+        }
+        let moving = p.active_move.map(|m| &self.moves[m.index()]);
+        v.check(
+            "not moving",
+            moving.is_none(),
+            match moving {
+                Some(m) => format!(
+                    "{name} is already moving to {} ({})",
+                    world.frame_name(m.to),
+                    m.life.phase.label()
+                ),
+                None => format!("{name} has no move in progress"),
+            },
+        );
+        v.check(
+            "different frame",
+            ti != here,
+            if ti == here {
+                format!("{name} already runs on {}", to.name)
+            } else {
+                format!("from {} to {}", from.name, to.name)
+            },
+        );
+        v.check(
+            "no dedicated I/O",
+            !p.spec.dedicated_io,
+            if p.spec.dedicated_io {
+                format!(
+                    "{name} has dedicated I/O adapters; remove them (dynamic LPAR) before moving it"
+                )
+            } else {
+                "all I/O is virtual".to_string()
+            },
+        );
+        let compat_ok = to.processor.supports(p.spec.compat);
+        v.check(
+            "processor compatibility",
+            compat_ok,
+            if compat_ok {
+                format!("{} mode runs on {}", p.spec.compat, to.processor)
+            } else {
+                format!(
+                    "{name} runs in {} mode, which a {} frame ({}) does not support",
+                    p.spec.compat, to.processor, to.name
+                )
+            },
+        );
+        let (mem_used, cpu_used) = self.usage(ti);
+        let mem_free = to.memory_gib - mem_used;
+        let cpu_free = to.cpus - cpu_used;
+        let mem_ok = p.spec.memory_gib <= mem_free + 1e-9;
+        v.check(
+            "memory on target",
+            mem_ok,
+            if mem_ok {
+                format!(
+                    "needs {} GiB, {} has {} GiB free",
+                    num(p.spec.memory_gib),
+                    to.name,
+                    num(mem_free)
+                )
+            } else {
+                format!(
+                    "{name} needs {} GiB of memory, {} has only {} GiB free",
+                    num(p.spec.memory_gib),
+                    to.name,
+                    num(mem_free.max(0.0))
+                )
+            },
+        );
+        let cpu_ok = p.spec.cpus <= cpu_free + 1e-9;
+        v.check(
+            "processors on target",
+            cpu_ok,
+            if cpu_ok {
+                format!(
+                    "needs {} CPUs, {} has {} free",
+                    num(p.spec.cpus),
+                    to.name,
+                    num(cpu_free)
+                )
+            } else {
+                format!(
+                    "{name} needs {} processors, {} has only {} free",
+                    num(p.spec.cpus),
+                    to.name,
+                    num(cpu_free.max(0.0))
+                )
+            },
+        );
+        let missing_vlans: Vec<String> = p
+            .spec
+            .vlans
+            .iter()
+            .filter(|v| !to.vlans.contains(v))
+            .map(|v| v.to_string())
+            .collect();
+        v.check(
+            "VLANs on target",
+            missing_vlans.is_empty(),
+            if missing_vlans.is_empty() {
+                format!("{} VLAN(s) bridged on {}", p.spec.vlans.len(), to.name)
+            } else {
+                format!(
+                    "VLAN {} not bridged on {}",
+                    missing_vlans.join(", "),
+                    to.name
+                )
+            },
+        );
+        let missing_sans: Vec<&str> = p
+            .spec
+            .sans
+            .iter()
+            .filter(|s| !to.sans.contains(s))
+            .map(|s| s.as_str())
+            .collect();
+        v.check(
+            "SANs on target",
+            missing_sans.is_empty(),
+            if missing_sans.is_empty() {
+                format!("{} SAN(s) visible from {}", p.spec.sans.len(), to.name)
+            } else {
+                format!(
+                    "SAN {} not visible from {}",
+                    missing_sans.join(", "),
+                    to.name
+                )
+            },
+        );
+        let same_name = self.names.get(&(ti, name.as_str())).copied().unwrap_or(0);
+        let clash = same_name > u32::from(here == ti);
+        v.check(
+            "name free on target",
+            !clash,
+            if clash {
+                format!("{} already has a partition named {name}", to.name)
+            } else {
+                format!("no partition named {name} on {}", to.name)
+            },
+        );
+        let msps_ok = self.movers(here) > 0 && self.movers(ti) > 0;
+        v.check(
+            "mover service partitions",
+            msps_ok,
+            if msps_ok {
+                format!(
+                    "{} MSP(s) on {}, {} on {}",
+                    from.msps, from.name, to.msps, to.name
+                )
+            } else {
+                let none: Vec<String> = [here, ti]
+                    .iter()
+                    .filter(|&&f| self.movers(f) == 0)
+                    .map(|&f| {
+                        let name = world.frame_name(f);
+                        if self.failed[f.index()] {
+                            format!("{name} (the frame is down)")
+                        } else if world.frame(f).movers_failed {
+                            format!("{name} (its movers failed)")
+                        } else {
+                            name.to_string()
+                        }
+                    })
+                    .collect();
+                format!("no mover service partition on {}", none.join(" and "))
+            },
+        );
+        v
+    }
+}

@@ -2,7 +2,8 @@
 
 use super::sweep::table;
 use super::{Outcome, Preset, Subject, describe_policy, run_move, run_parallel, threads_for};
-use crate::scenario::{Scenario, human_bytes};
+use crate::Scenario;
+use crate::scenario::human_bytes;
 
 /// One platform's run of the move.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,10 +14,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::engine::{Action, Engine, EventKind, FinalPhase, Policy, ScriptStep, Switchover};
+use crate::Scenario;
+use crate::engine::{Engine, EventKind};
 use crate::report::drive;
-use crate::scenario::Scenario;
-use crate::sim::PartitionState;
+use crate::spec::{
+    Action, FinalPhase, PartitionRef, PartitionState, Policy, ScriptStep, Switchover,
+};
 
 /// The move a lab studies: which partition of the scenario, to which frame.
 #[derive(Debug, Clone)]
@@ -32,14 +34,9 @@ pub struct Subject {
 impl Subject {
     /// Finds `partition` (`name` or `system/name`) and its target: `to`, or the only other frame.
     pub fn find(s: &Scenario, partition: &str, to: Option<&str>) -> Result<Subject, String> {
-        let (sys, name) = match partition.split_once('/') {
-            Some((s, p)) => (Some(s), p),
-            None => (None, partition),
-        };
+        let wanted = PartitionRef::parse(partition);
         let found: Vec<usize> = (0..s.partitions.len())
-            .filter(|&i| {
-                s.partitions[i].name == name && sys.is_none_or(|x| s.partitions[i].system == x)
-            })
+            .filter(|&i| wanted.matches(&s.partitions[i].system, &s.partitions[i].name))
             .collect();
         let i = match found.as_slice() {
             [i] => *i,
@@ -142,9 +139,11 @@ pub struct Outcome {
 /// Runs the one-move scenario `s` (built by [`Subject::one_move`]) to its end.
 pub fn run_move(s: &Scenario, subject: &Subject) -> Result<Outcome, String> {
     let mut engine = Engine::new(s)?;
-    let pi = engine.find_partition(&subject.name)?;
+    let pi = engine
+        .find_partition(&subject.name)
+        .map_err(|r| r.message)?;
     let prediction = engine.predict_move(pi);
-    let memory_bytes = engine.partitions[pi].pages as f64 * engine.page_bytes() as f64;
+    let memory_bytes = engine.partition(pi).pages() as f64 * engine.page_bytes() as f64;
     let mut refused: Option<String> = None;
     let mut reason = None;
     drive::run(
@@ -172,7 +171,7 @@ pub fn run_move(s: &Scenario, subject: &Subject) -> Result<Outcome, String> {
     let m = engine
         .last_move_of(pi)
         .ok_or_else(|| "the move did not start".to_string())?;
-    let round_pages = m.history.iter().map(|r| r.pages_sent).collect();
+    let round_pages = m.history().iter().map(|r| r.pages_sent).collect();
     let c = engine
         .completions()
         .into_iter()
@@ -334,15 +333,12 @@ impl Preset {
 /// The policy in a few words: "PercentClean 99, resume then pull".
 pub fn describe_policy(p: &Policy) -> String {
     let rule = match p.switchover {
-        Switchover::PercentClean(x) => format!("PercentClean {}", crate::engine::fmt_num(x)),
+        Switchover::PercentClean(x) => format!("PercentClean {}", crate::units::num(x)),
         Switchover::DowntimeLimit { ms } => {
-            format!("DowntimeLimit {} ms", crate::engine::fmt_num(ms))
+            format!("DowntimeLimit {} ms", crate::units::num(ms))
         }
     };
-    let phase = match p.final_phase {
-        FinalPhase::ResumeThenPull => "resume then pull",
-        FinalPhase::StopAndCopy => "stop and copy",
-    };
+    let phase = p.final_phase.label();
     format!(
         "{rule}, {phase}{}, caps {} rounds / {}x memory",
         if p.auto_converge {
@@ -351,7 +347,7 @@ pub fn describe_policy(p: &Policy) -> String {
             ""
         },
         p.max_rounds,
-        crate::engine::fmt_num(p.max_sent_factor)
+        crate::units::num(p.max_sent_factor)
     )
 }
 

@@ -1,10 +1,12 @@
 //! `lpm sweep`: one move per point of a grid of parameters, as a table, CSV, JSON Lines or SVG.
 
 use super::{Outcome, Preset, Subject, run_move, run_parallel, threads_for};
-use crate::engine::{Switchover, fmt_num};
+use crate::Scenario;
 use crate::report::svg::{Chart, Figure, Series, Style};
-use crate::scenario::{Scenario, human_bytes};
-use crate::sim::Workload;
+use crate::scenario::human_bytes;
+use crate::spec::Switchover;
+use crate::spec::Workload;
+use crate::units::num;
 
 /// A parameter a sweep can vary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,7 +287,7 @@ impl Plan {
             if !problems.is_empty() {
                 let at: Vec<String> = params
                     .iter()
-                    .map(|(p, v)| format!("{}={}", p.name(), fmt_num(*v)))
+                    .map(|(p, v)| format!("{}={}", p.name(), num(*v)))
                     .collect();
                 let msgs: Vec<String> = problems.into_iter().map(|p| p.message).collect();
                 return Err(format!("at {}: {}", at.join(" "), msgs.join("; ")));
@@ -316,7 +318,7 @@ impl Plan {
                 p.name,
                 p.system,
                 self.subject.to,
-                fmt_num(p.memory_gib),
+                num(p.memory_gib),
                 workload_kind(&p.workload)
             ),
             policy,

@@ -38,7 +38,7 @@ pub fn run(
         let mut next = now + SLICE_S;
         // Nothing in flight: jump to the next scripted action (the engine still steps through
         // the gap, as the partitions go on writing memory).
-        if !engine.moves.iter().any(|m| m.phase.in_flight())
+        if !engine.moves().iter().any(|m| m.phase().in_flight())
             && let Some(at) = engine.next_scripted_s()
         {
             next = next.max(at);
@@ -55,10 +55,10 @@ pub fn run(
 /// Names of the partitions whose moves are still in flight, in the order they were asked for.
 pub fn in_flight(engine: &Engine) -> Vec<String> {
     engine
-        .moves
+        .moves()
         .iter()
-        .filter(|m| m.phase.in_flight())
-        .map(|m| engine.partitions[m.partition].spec.name.clone())
+        .filter(|m| m.phase().in_flight())
+        .map(|m| engine.partition(m.partition()).name().to_string())
         .collect()
 }
 
@@ -66,24 +66,24 @@ pub fn in_flight(engine: &Engine) -> Vec<String> {
 /// 80% (it sends every page), later rounds and the final phase for the rest. Moves the script
 /// has not asked for yet are unknown and not counted.
 pub fn fraction_done(engine: &Engine) -> f64 {
-    if engine.moves.is_empty() {
+    let moves = engine.moves();
+    if moves.is_empty() {
         return 0.0;
     }
-    let per_move: f64 = engine
-        .moves
+    let per_move: f64 = moves
         .iter()
         .map(|m| {
-            let pages = engine.partitions[m.partition].pages.max(1) as f64;
-            match m.phase {
+            let pages = engine.partition(m.partition()).pages().max(1) as f64;
+            match m.phase() {
                 Phase::Queued => 0.0,
                 Phase::Configuring => 0.5,
-                Phase::PreCopy if m.round <= 1 => 0.8 * (m.round_sent as f64 / pages).min(1.0),
-                Phase::PreCopy => 0.8 + 0.1 * (1.0 - 1.0 / m.round as f64),
+                Phase::PreCopy if m.round() <= 1 => 0.8 * (m.round_sent() as f64 / pages).min(1.0),
+                Phase::PreCopy => 0.8 + 0.1 * (1.0 - 1.0 / m.round() as f64),
                 Phase::Suspended => 0.9,
                 Phase::Pulling => 0.95,
                 Phase::Completed | Phase::Stopped | Phase::Failed => 1.0,
             }
         })
         .sum();
-    per_move / engine.moves.len() as f64
+    per_move / moves.len() as f64
 }

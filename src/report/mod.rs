@@ -305,6 +305,9 @@ pub fn text_line(e: &Event) -> Option<String> {
         EventKind::Recovered { partition } => {
             line(partition, "recovered: it can move again".into())
         }
+        EventKind::FinalPhaseChanged { phase } => {
+            line("policy", format!("final phase: {}", phase.label()))
+        }
     }
 }
 

@@ -4,14 +4,14 @@
 //! Each move is validated against the world the earlier steps leave behind: a valid move
 //! holds its partition's resources on both frames (as the engine's target shell does) until
 //! the analytic model expects it to end, and on the target only from then on; a stop cancels
-//! a move the model still expects in flight; `RemoveDedicatedIo` removes the adapters. This
-//! is a plan check: `lpm run` has the final word (moves sharing the link take longer than
-//! predicted).
+//! a move the model still expects in flight; `RemoveDedicatedIo` removes the adapters. The
+//! plan's own moves and failed frames are [`Reservations`] on top of an engine that never
+//! runs: the engine validates, the plan only says what it holds. This is a plan check:
+//! `lpm run` has the final word (moves sharing the link take longer than predicted).
 
 use crate::Scenario;
-use crate::engine::{Action, Engine, INACTIVE_MOVE_S, Validation};
-use crate::scenario::action_name;
-use crate::sim::PartitionState;
+use crate::engine::{Engine, FrameId, INACTIVE_MOVE_S, PartitionId, Reservations};
+use crate::spec::{Action, PartitionState};
 
 /// The verdict on one move of the script.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,14 +121,121 @@ impl PlanCheck {
 
 /// A move the plan has made: where to, and when the model expects it to end.
 struct Planned {
-    partition: usize,
-    to: usize,
+    partition: PartitionId,
+    to: FrameId,
     ends_s: f64,
     landed: bool,
 }
 
+/// The plan so far: its moves and the frames it failed, on top of the engine's world.
+#[derive(Default)]
+struct Plan {
+    moves: Vec<Planned>,
+    failed_frames: Vec<FrameId>,
+}
+
+impl Plan {
+    /// Moves the model expects to have ended by `at_s` now hold their partition on the
+    /// target only.
+    fn land(&mut self, at_s: f64) {
+        for p in self
+            .moves
+            .iter_mut()
+            .filter(|p| !p.landed && p.ends_s <= at_s)
+        {
+            p.landed = true;
+        }
+    }
+
+    fn in_flight(&self, p: PartitionId) -> Option<&Planned> {
+        self.moves
+            .iter()
+            .rev()
+            .find(|m| m.partition == p && !m.landed)
+    }
+
+    /// Where the plan has a partition now.
+    fn frame_of(&self, world: &Engine, p: PartitionId) -> FrameId {
+        self.moves
+            .iter()
+            .rev()
+            .find(|m| m.partition == p && m.landed)
+            .map_or(world.partition(p).frame(), |m| m.to)
+    }
+
+    fn reservations(&self) -> Reservations {
+        // Later landings of the same partition win: the ledger applies them in order.
+        Reservations {
+            shells: self
+                .moves
+                .iter()
+                .filter(|m| !m.landed)
+                .map(|m| (m.partition, m.to))
+                .collect(),
+            landed: self
+                .moves
+                .iter()
+                .filter(|m| m.landed)
+                .map(|m| (m.partition, m.to))
+                .collect(),
+            failed_frames: self.failed_frames.clone(),
+        }
+    }
+
+    /// The engine's validation of `p` to `to` with the plan's moves, plus "not moving" as the
+    /// plan sees it: the engine's own check looks at live moves, and the plan has none.
+    fn validate(
+        &self,
+        world: &Engine,
+        p: PartitionId,
+        to: FrameId,
+        at_s: f64,
+        action: &'static str,
+    ) -> MoveCheck {
+        let v = world.validate_with(p, to, &self.reservations());
+        let mut errors = v.errors();
+        if let Some(m) = self.in_flight(p) {
+            errors.insert(
+                0,
+                format!(
+                    "{} is already moving to {} (expected to complete at about {:.1} s)",
+                    world.partition(p).name(),
+                    world.frame(m.to).name(),
+                    m.ends_s
+                ),
+            );
+        }
+        MoveCheck {
+            at_s,
+            action,
+            partition: v.partition,
+            from: v.from,
+            to: v.to,
+            checks: v.checks.len(),
+            errors,
+        }
+    }
+
+    /// Takes a valid move as made, ending when the analytic model expects.
+    fn make(&mut self, world: &Engine, p: PartitionId, to: FrameId, at_s: f64) {
+        let duration_s = if world.partition(p).spec().state == PartitionState::NotActivated {
+            INACTIVE_MOVE_S
+        } else {
+            world.predict_move(p).total_s
+        };
+        self.moves.push(Planned {
+            partition: p,
+            to,
+            ends_s: at_s + duration_s.max(0.0),
+            landed: false,
+        });
+    }
+}
+
 /// Validates every scripted move of a scenario that passed its checks.
 pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
+    // The plan's world: only actions that change no location reach it (faults on movers,
+    // throttles, caps, dynamic LPAR), so that it validates and predicts as the run would.
     let mut world = Engine::new(scenario)?;
     let mut steps: Vec<(f64, &Action)> = scenario
         .script
@@ -137,19 +244,19 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
         .collect();
     // Stable, as the engine orders them: same-time steps keep the file's order.
     steps.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut plan: Vec<Planned> = Vec::new();
-    let mut evacuated: Vec<usize> = Vec::new();
+    let mut plan = Plan::default();
+    let mut evacuated: Vec<FrameId> = Vec::new();
     let mut out = PlanCheck::default();
     for (at_s, action) in steps {
-        land(&mut world, &mut plan, at_s);
+        plan.land(at_s);
         match action {
             Action::Migrate { partition, to } | Action::Validate { partition, to } => {
-                let name = action_name(action);
-                match (world.find_partition(partition), world.find_system(to)) {
-                    (Ok(pi), Ok(ti)) => {
-                        let c = validate(&mut world, &plan, pi, ti, at_s, name);
+                let name = action.name();
+                match (world.find_partition(partition), world.find_frame(to)) {
+                    (Ok(p), Ok(t)) => {
+                        let c = plan.validate(&world, p, t, at_s, name);
                         if c.ok() && matches!(action, Action::Migrate { .. }) {
-                            plan_move(&world, &mut plan, pi, ti, at_s);
+                            plan.make(&world, p, t, at_s);
                         }
                         out.moves.push(c);
                     }
@@ -160,182 +267,116 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                         from: "?".into(),
                         to: to.clone(),
                         checks: 0,
-                        errors: [p.err(), t.err()].into_iter().flatten().collect(),
+                        errors: [p.err(), t.err()]
+                            .into_iter()
+                            .flatten()
+                            .map(|r| r.message)
+                            .collect(),
                     }),
                 }
             }
             Action::Evacuate { from, to } => {
-                let (Ok(fi), Ok(ti)) = (world.find_system(from), world.find_system(to)) else {
+                let (Ok(f), Ok(t)) = (world.find_frame(from), world.find_frame(to)) else {
                     continue;
                 };
-                evacuated.push(fi);
-                let residents: Vec<usize> = (0..world.partitions.len())
-                    .filter(|&pi| {
-                        world.partitions[pi].system == fi && in_flight(&plan, pi).is_none()
-                    })
+                evacuated.push(f);
+                let residents: Vec<PartitionId> = (0..world.partitions().len())
+                    .map(PartitionId::new)
+                    .filter(|&p| plan.frame_of(&world, p) == f && plan.in_flight(p).is_none())
                     .collect();
-                for pi in residents {
-                    let c = validate(&mut world, &plan, pi, ti, at_s, "Evacuate");
+                for p in residents {
+                    let c = plan.validate(&world, p, t, at_s, "Evacuate");
                     if c.ok() {
-                        plan_move(&world, &mut plan, pi, ti, at_s);
+                        plan.make(&world, p, t, at_s);
                     }
                     out.moves.push(c);
                 }
             }
             Action::Stop { partition } => {
-                let Ok(pi) = world.find_partition(partition) else {
+                let Ok(p) = world.find_partition(partition) else {
                     continue;
                 };
-                match in_flight(&plan, pi) {
+                match plan
+                    .moves
+                    .iter()
+                    .rposition(|m| m.partition == p && !m.landed)
+                {
                     // The move is taken back: the partition stays on its source.
                     Some(k) => {
-                        plan.remove(k);
+                        plan.moves.remove(k);
                     }
-                    None => out
-                        .notes
-                        .push(match plan.iter().rev().find(|p| p.partition == pi) {
-                            Some(p) => format!(
+                    None => out.notes.push(
+                        match plan.moves.iter().rev().find(|m| m.partition == p) {
+                            Some(m) => format!(
                                 "{at_s} s: Stop {partition}: its move to {} is expected to have \
                              completed at about {:.1} s; the stop will be refused",
-                                world.systems[p.to].name, p.ends_s
+                                world.frame(m.to).name(),
+                                m.ends_s
                             ),
                             None => format!("{at_s} s: Stop {partition}: no move of it is planned"),
-                        }),
+                        },
+                    ),
                 }
             }
-            Action::RemoveDedicatedIo { partition } => {
-                if let Ok(pi) = world.find_partition(partition) {
-                    world.partitions[pi].spec.dedicated_io = false;
-                }
+            // Throttles, caps and dynamic LPAR change what the model predicts and what
+            // validates, nothing else: the world takes them as the engine would.
+            Action::RemoveDedicatedIo { .. }
+            | Action::SetCpuThrottle { .. }
+            | Action::SetBandwidthCap { .. }
+            | Action::ClearBandwidthCap { .. } => {
+                let _ = world.apply(action);
             }
-            Action::SetCpuThrottle { partition, percent } => {
-                if let Ok(pi) = world.find_partition(partition) {
-                    world.partitions[pi].cpu_throttle_pct = *percent;
-                }
-            }
-            Action::SetBandwidthCap { partition, mib_s } => {
-                if let Ok(pi) = world.find_partition(partition) {
-                    world.partitions[pi].bandwidth_cap_mib_s = Some(*mib_s);
-                }
-            }
-            Action::ClearBandwidthCap { partition } => {
-                if let Ok(pi) = world.find_partition(partition) {
-                    world.partitions[pi].bandwidth_cap_mib_s = None;
-                }
-            }
-            Action::SetAutoConverge { .. } => {}
+            Action::SetAutoConverge { .. } | Action::SetFinalPhase { .. } => {}
             // Failed movers and frames refuse later moves; a recovery clears a failed move.
             Action::MspFail { system } | Action::FrameFail { system } => {
-                if let Ok(si) = world.find_system(system) {
-                    let before = plan.len();
-                    plan.retain(|p| {
-                        p.landed || (p.to != si && world.partitions[p.partition].system != si)
+                if let Ok(f) = world.find_frame(system) {
+                    let before = plan.moves.len();
+                    let located: Vec<FrameId> = plan
+                        .moves
+                        .iter()
+                        .map(|m| plan.frame_of(&world, m.partition))
+                        .collect();
+                    let mut k = 0;
+                    plan.moves.retain(|m| {
+                        let keep = m.landed || (m.to != f && located[k] != f);
+                        k += 1;
+                        keep
                     });
-                    if plan.len() < before {
+                    if plan.moves.len() < before {
                         out.notes.push(format!(
                             "{at_s} s: {} {system}: the moves through it still in flight will fail",
-                            action_name(action)
+                            action.name()
                         ));
                     }
+                    // A frame's failure depends on where the plan has its partitions: the plan
+                    // keeps it; failed movers do not, and the world takes them.
+                    if matches!(action, Action::FrameFail { .. }) {
+                        plan.failed_frames.push(f);
+                    } else {
+                        let _ = world.apply(action);
+                    }
                 }
-                let _ = world.apply(action);
             }
             Action::Recover { .. } => {}
             // A link outage slows or fails moves but changes no precondition.
             Action::LinkDown { .. } | Action::LinkDegrade { .. } => {}
         }
     }
-    land(&mut world, &mut plan, f64::INFINITY);
+    plan.land(f64::INFINITY);
     evacuated.dedup();
-    for fi in evacuated {
-        let left: Vec<&str> = world
-            .partitions
-            .iter()
-            .filter(|p| p.system == fi)
-            .map(|p| p.spec.name.as_str())
+    for f in evacuated {
+        let left: Vec<&str> = (0..world.partitions().len())
+            .map(PartitionId::new)
+            .filter(|&p| plan.frame_of(&world, p) == f)
+            .map(|p| world.partition(p).name())
             .collect();
         if !left.is_empty() {
             out.notes.push(format!(
                 "{} is evacuated but still holds {} at the end of the script",
-                world.systems[fi].name,
+                world.frame(f).name(),
                 left.join(", ")
             ));
         }
     }
     Ok(out)
-}
-
-/// Moves the model expects to have ended by `at_s` now hold their partition on the target only.
-fn land(world: &mut Engine, plan: &mut [Planned], at_s: f64) {
-    for p in plan.iter_mut().filter(|p| !p.landed && p.ends_s <= at_s) {
-        world.partitions[p.partition].system = p.to;
-        p.landed = true;
-    }
-}
-
-/// The engine's validation of `pi` to `ti` with the plan's moves in flight, plus "not moving"
-/// as the plan sees it: the engine's own check looks at live moves, and the plan has none.
-fn validate(
-    world: &mut Engine,
-    plan: &[Planned],
-    pi: usize,
-    ti: usize,
-    at_s: f64,
-    action: &'static str,
-) -> MoveCheck {
-    // A move in flight holds its partition on both frames: add a stand-in for each target
-    // shell (without a memory image: validation never reads one), validate, remove them.
-    let real = world.partitions.len();
-    for p in plan.iter().filter(|p| !p.landed) {
-        // Cloned without its memory image: no page is copied, and the stand-in stays right
-        // whatever fields a partition gains.
-        let q = &mut world.partitions[p.partition];
-        let memory = q.memory.take();
-        let mut shell = q.clone();
-        q.memory = memory;
-        shell.spec.name = format!("{} (arriving)", shell.spec.name);
-        shell.system = p.to;
-        shell.active_move = None;
-        world.partitions.push(shell);
-    }
-    let v: Validation = world.validate_index(pi, ti);
-    world.partitions.truncate(real);
-    let mut errors = v.errors();
-    if let Some(k) = in_flight(plan, pi) {
-        errors.insert(
-            0,
-            format!(
-                "{} is already moving to {} (expected to complete at about {:.1} s)",
-                world.partitions[pi].spec.name, world.systems[plan[k].to].name, plan[k].ends_s
-            ),
-        );
-    }
-    MoveCheck {
-        at_s,
-        action,
-        partition: v.partition,
-        from: v.from,
-        to: v.to,
-        checks: v.checks.len(),
-        errors,
-    }
-}
-
-fn in_flight(plan: &[Planned], pi: usize) -> Option<usize> {
-    plan.iter().rposition(|p| p.partition == pi && !p.landed)
-}
-
-/// Takes a valid move as made, ending when the analytic model expects.
-fn plan_move(world: &Engine, plan: &mut Vec<Planned>, pi: usize, ti: usize, at_s: f64) {
-    let duration_s = if world.partitions[pi].spec.state == PartitionState::NotActivated {
-        INACTIVE_MOVE_S
-    } else {
-        world.predict_move(pi).total_s
-    };
-    plan.push(Planned {
-        partition: pi,
-        to: ti,
-        ends_s: at_s + duration_s.max(0.0),
-        landed: false,
-    });
 }

@@ -8,14 +8,15 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
     let mib = engine.page_bytes() as f64 / (1024.0 * 1024.0);
     let mut charts = Vec::new();
     for m in engine
-        .moves
+        .moves()
         .iter()
-        .filter(|m| !m.inactive && !m.history.is_empty())
+        .filter(|m| !m.inactive() && !m.history().is_empty())
     {
-        let name = &engine.partitions[m.partition].spec.name;
+        let name = engine.partition(m.partition()).name();
         let route = format!(
             "{name} ({} -> {})",
-            engine.systems[m.from].name, engine.systems[m.to].name
+            engine.frame(m.from()).name(),
+            engine.frame(m.to()).name()
         );
         charts.push(Chart {
             title: format!("{route}: pages sent per round"),
@@ -25,7 +26,7 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
                 Series {
                     name: "pages sent".into(),
                     points: m
-                        .history
+                        .history()
                         .iter()
                         .map(|r| (r.round as f64, r.pages_sent as f64))
                         .collect(),
@@ -35,7 +36,7 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
                 Series {
                     name: "pages dirtied".into(),
                     points: m
-                        .history
+                        .history()
                         .iter()
                         .map(|r| (r.round as f64, r.pages_dirtied as f64))
                         .collect(),
@@ -52,7 +53,7 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
                 Series {
                     name: "dirty rate".into(),
                     points: m
-                        .samples
+                        .samples()
                         .iter()
                         .map(|s| (s.t, s.dirty_pages_s * mib))
                         .collect(),
@@ -62,7 +63,7 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
                 Series {
                     name: "transfer rate".into(),
                     points: m
-                        .samples
+                        .samples()
                         .iter()
                         .map(|s| (s.t, s.transfer_pages_s * mib))
                         .collect(),
@@ -72,7 +73,7 @@ pub fn figure(engine: &Engine, origin: &str) -> Figure {
             ],
         });
     }
-    let mut f = Figure::new(&format!("{} ({origin})", engine.name), charts, 2);
+    let mut f = Figure::new(&format!("{} ({origin})", engine.name()), charts, 2);
     f.subtitle =
         "dirty rate: pages newly dirtied per second (distinct pages), sampled every 0.1 s".into();
     f

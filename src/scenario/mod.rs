@@ -10,10 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-use crate::engine::{Action, Policy, ScriptStep};
-use crate::sim::{LinkSpec, PartitionSpec, PartitionState, SystemSpec, Workload};
+use crate::spec::{Action, PartitionState, Scenario, Workload};
 
 use locate::{Anchor, Locator};
 
@@ -49,28 +46,6 @@ pub const MAX_WRITES_MIB_S: f64 = 102_400.0;
 /// cannot be read.
 const MAX_SIMULATION_BYTES: f64 = (1u64 << 40) as f64;
 
-/// A whole scenario, exactly the format of DOMAIN.md section 4.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    pub name: String,
-    #[serde(default)]
-    pub seed: u64,
-    #[serde(default = "default_page_size")]
-    pub page_size_kib: u32,
-    pub link: LinkSpec,
-    pub systems: Vec<SystemSpec>,
-    pub partitions: Vec<PartitionSpec>,
-    #[serde(default)]
-    pub policy: Policy,
-    #[serde(default)]
-    pub script: Vec<ScriptStep>,
-}
-
-fn default_page_size() -> u32 {
-    4
-}
-
 /// Why a scenario was refused: every message, each already prefixed with `origin[:line:col]: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -102,11 +77,6 @@ impl Problem {
 }
 
 impl Scenario {
-    /// Pages of `memory_gib` at this scenario's page size.
-    pub fn pages_of(&self, memory_gib: f64) -> u64 {
-        pages_of(memory_gib, self.page_size_kib)
-    }
-
     /// Parses RON text; `origin` names the file in messages. Syntax and types only: see
     /// [`Scenario::load_str`] for the semantic checks.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, String> {
@@ -474,7 +444,7 @@ impl Scenario {
                     format!(
                         "system {}: its partitions need {} GiB of memory, it has {} GiB",
                         s.name,
-                        crate::engine::fmt_num(mem),
+                        crate::units::num(mem),
                         s.memory_gib
                     ),
                 ));
@@ -485,7 +455,7 @@ impl Scenario {
                     format!(
                         "system {}: its partitions need {} processors, it has {}",
                         s.name,
-                        crate::engine::fmt_num(cpus),
+                        crate::units::num(cpus),
                         s.cpus
                     ),
                 ));
@@ -496,7 +466,7 @@ impl Scenario {
     fn script_problems(&self, out: &mut Vec<Problem>) {
         for (i, step) in self.script.iter().enumerate() {
             let at = |f| Anchor::Step(i, f);
-            let what = format!("script step {} ({})", i + 1, action_name(&step.action));
+            let what = format!("script step {} ({})", i + 1, step.action.name());
             if !(step.at_s.is_finite() && step.at_s >= 0.0) {
                 out.push(Problem::new(
                     at(Some("at_s")),
@@ -594,26 +564,6 @@ const POLICY_FIELDS: [&str; 11] = [
     "stall_rounds",
 ];
 
-/// The action's name as written in a scenario file (`Migrate`, `Stop`...).
-pub fn action_name(a: &Action) -> &'static str {
-    match a {
-        Action::Migrate { .. } => "Migrate",
-        Action::Validate { .. } => "Validate",
-        Action::Stop { .. } => "Stop",
-        Action::SetBandwidthCap { .. } => "SetBandwidthCap",
-        Action::ClearBandwidthCap { .. } => "ClearBandwidthCap",
-        Action::SetCpuThrottle { .. } => "SetCpuThrottle",
-        Action::SetAutoConverge { .. } => "SetAutoConverge",
-        Action::Evacuate { .. } => "Evacuate",
-        Action::RemoveDedicatedIo { .. } => "RemoveDedicatedIo",
-        Action::LinkDown { .. } => "LinkDown",
-        Action::LinkDegrade { .. } => "LinkDegrade",
-        Action::MspFail { .. } => "MspFail",
-        Action::FrameFail { .. } => "FrameFail",
-        Action::Recover { .. } => "Recover",
-    }
-}
-
 /// The highest write rate of a workload, any phase (NaN and negative rates are the workload's
 /// own checks' business).
 fn max_writes_mib_s(w: &Workload) -> f64 {
@@ -627,10 +577,6 @@ fn max_writes_mib_s(w: &Workload) -> f64 {
             .map(|(_, w)| max_writes_mib_s(w))
             .fold(0.0, f64::max),
     }
-}
-
-pub fn pages_of(memory_gib: f64, page_size_kib: u32) -> u64 {
-    (memory_gib * 1024.0 * 1024.0 / page_size_kib.max(1) as f64).round() as u64
 }
 
 /// The memory this machine can give the simulation: Linux's MemAvailable (free memory plus

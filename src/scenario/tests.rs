@@ -1,4 +1,5 @@
 use super::*;
+use crate::spec::Policy;
 
 const SMALL: &str = r#"// a comment naming "frame-x", which must not be taken for the field
 Scenario(

@@ -1,6 +1,6 @@
 //! The link between the frames: payload rate in pages/s, and how moves share it.
 
-use super::LinkSpec;
+use crate::spec::LinkSpec;
 
 /// A link resolved for one page size.
 #[derive(Debug, Clone, Copy, PartialEq)]

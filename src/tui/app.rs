@@ -10,7 +10,8 @@ use super::driver::{PresenterView, Reply, Request, Update};
 use super::keymap::{self, Command, Context};
 use super::theme::Theme;
 use crate::engine::snapshot::{MoveView, PartitionStatus, PartitionView};
-use crate::engine::{Action, Event, EventKind, Prediction, Snapshot, SwitchReason, Validation};
+use crate::engine::{Event, EventKind, Prediction, Snapshot, SwitchReason, Validation};
+use crate::spec::Action;
 use crate::tui::fmt;
 
 /// Time scales offered by `<` and `>`.
@@ -1048,6 +1049,10 @@ pub fn describe(e: &Event, page_kib: u32) -> (Level, String) {
         EventKind::Recovered { partition } => (
             Level::Info,
             format!("{partition}: recovered, can move again"),
+        ),
+        EventKind::FinalPhaseChanged { phase } => (
+            Level::Info,
+            format!("policy: final phase {}", phase.label()),
         ),
     }
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::Scenario;
 use crate::demo::{Loaded, Timeline};
-use crate::engine::{Action, Engine, Event, Phase, Prediction, Snapshot, Validation};
+use crate::engine::{Engine, Event, Phase, Prediction, Snapshot, Validation};
+use crate::spec::Action;
 
 /// What the dashboard asks of the engine.
 #[derive(Debug, Clone, PartialEq)]

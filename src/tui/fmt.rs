@@ -43,7 +43,7 @@ pub fn sig3(v: f64) -> String {
 
 /// A number without trailing zeros: `64`, `0.5`, `12.25`.
 pub fn num(v: f64) -> String {
-    crate::engine::fmt_num(v)
+    crate::units::num(v)
 }
 
 /// An integer with thousands separators: `16,777,216`.

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use lpm::Scenario;
-use lpm::engine::{Action, FinalPhase, Policy, ScriptStep, Switchover};
-use lpm::sim::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
+use lpm::spec::{Action, FinalPhase, Policy, ScriptStep, Switchover};
+use lpm::spec::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
 
 pub fn system(name: &str, processor: Processor, memory_gib: f64) -> SystemSpec {
     SystemSpec {

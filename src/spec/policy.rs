@@ -20,6 +20,16 @@ pub enum FinalPhase {
     StopAndCopy,
 }
 
+impl FinalPhase {
+    /// In a few words: "resume then pull", "stop and copy".
+    pub fn label(self) -> &'static str {
+        match self {
+            FinalPhase::ResumeThenPull => "resume then pull",
+            FinalPhase::StopAndCopy => "stop and copy",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {

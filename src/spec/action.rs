@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::FinalPhase;
+
 /// A partition is named as `name`, or as `system/name` where two frames have one of that name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +71,10 @@ pub enum Action {
     Recover {
         partition: String,
     },
+    /// Policy: the final phase of moves that switch over from now on.
+    SetFinalPhase {
+        phase: FinalPhase,
+    },
 }
 
 impl Action {
@@ -88,7 +94,8 @@ impl Action {
             | Action::LinkDown { .. }
             | Action::LinkDegrade { .. }
             | Action::MspFail { .. }
-            | Action::FrameFail { .. } => None,
+            | Action::FrameFail { .. }
+            | Action::SetFinalPhase { .. } => None,
         }
     }
 
@@ -129,6 +136,58 @@ impl Action {
             }
             _ => vec![],
         }
+    }
+}
+
+impl Action {
+    /// The action's name as a scenario file writes it (`Migrate`, `Stop`...), which is also
+    /// its key in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Migrate { .. } => "Migrate",
+            Action::Validate { .. } => "Validate",
+            Action::Stop { .. } => "Stop",
+            Action::SetBandwidthCap { .. } => "SetBandwidthCap",
+            Action::ClearBandwidthCap { .. } => "ClearBandwidthCap",
+            Action::SetCpuThrottle { .. } => "SetCpuThrottle",
+            Action::SetAutoConverge { .. } => "SetAutoConverge",
+            Action::Evacuate { .. } => "Evacuate",
+            Action::RemoveDedicatedIo { .. } => "RemoveDedicatedIo",
+            Action::LinkDown { .. } => "LinkDown",
+            Action::LinkDegrade { .. } => "LinkDegrade",
+            Action::MspFail { .. } => "MspFail",
+            Action::FrameFail { .. } => "FrameFail",
+            Action::Recover { .. } => "Recover",
+            Action::SetFinalPhase { .. } => "SetFinalPhase",
+        }
+    }
+}
+
+/// How a script, a key or a command line names a partition: `name`, or `frame/name` where
+/// two frames have a partition of that name. The one parser of that form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartitionRef<'a> {
+    pub frame: Option<&'a str>,
+    pub name: &'a str,
+}
+
+impl<'a> PartitionRef<'a> {
+    pub fn parse(text: &'a str) -> PartitionRef<'a> {
+        match text.split_once('/') {
+            Some((frame, name)) => PartitionRef {
+                frame: Some(frame),
+                name,
+            },
+            None => PartitionRef {
+                frame: None,
+                name: text,
+            },
+        }
+    }
+
+    /// Whether a partition `name` on `frame` is the one meant.
+    pub fn matches(&self, frame: &str, name: &str) -> bool {
+        self.name == name && self.frame.is_none_or(|f| f == frame)
     }
 }
 

@@ -1,0 +1,304 @@
+//! Every change from outside the engine arrives here as an [`Action`], and leaves as an
+//! [`Outcome`] and at least one event.
+
+use super::outcome::{Applied, Effect, Outcome, Reason, Refused};
+use super::{Engine, EventKind, Reservations, secs_to_ns};
+use crate::spec::Action;
+use crate::units::num;
+
+impl Engine {
+    /// Carries out an action now. Refusals are also reported as events, so that a script's
+    /// every action leaves a trace.
+    pub fn apply(&mut self, action: &Action) -> Outcome {
+        let now = self.clock.now_ns;
+        let before = self.events.len();
+        let outcome = self.apply_inner(action);
+        // Validation failures and refused stops report themselves; anything else refused is
+        // reported here.
+        if let Err(refused) = &outcome
+            && self.events.len() == before
+        {
+            self.emit(now, Engine::refusal_event(action, refused));
+        }
+        outcome
+    }
+
+    fn apply_inner(&mut self, action: &Action) -> Outcome {
+        let now = self.clock.now_ns;
+        if let Some(problem) = action.problems().into_iter().next() {
+            return Err(Refused::new(Reason::OutOfRange, problem));
+        }
+        match action {
+            Action::Migrate { partition, to } => {
+                let (p, t) = self.resolve_move(partition, to)?;
+                self.migrate(p, t)
+            }
+            Action::Validate { partition, to } => {
+                let (p, t) = self.resolve_move(partition, to)?;
+                let v = self.validate(p, t);
+                if !v.ok() {
+                    return Err(self.refuse_invalid(v));
+                }
+                let checks = v.checks.len();
+                self.emit(
+                    now,
+                    EventKind::ValidationPassed {
+                        partition: v.partition.clone(),
+                        to: v.to.clone(),
+                        checks,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Validated {
+                        partition: p,
+                        checks,
+                    },
+                    format!(
+                        "{} can move to {}: {checks} checks passed",
+                        v.partition, v.to
+                    ),
+                ))
+            }
+            Action::Stop { partition } => {
+                let p = self.find_partition(partition)?;
+                self.stop(p, "stopped by operator")
+            }
+            Action::SetBandwidthCap { partition, mib_s } => {
+                let p = self.find_partition(partition)?;
+                self.world.partition_mut(p).bandwidth_cap_mib_s = Some(*mib_s);
+                let name = self.world.partition(p).spec.name.clone();
+                self.emit(
+                    now,
+                    EventKind::BandwidthCapChanged {
+                        partition: name.clone(),
+                        mib_s: Some(*mib_s),
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Tuned { partition: p },
+                    format!("{name}: bandwidth cap {} MiB/s", num(*mib_s)),
+                ))
+            }
+            Action::ClearBandwidthCap { partition } => {
+                let p = self.find_partition(partition)?;
+                self.world.partition_mut(p).bandwidth_cap_mib_s = None;
+                let name = self.world.partition(p).spec.name.clone();
+                self.emit(
+                    now,
+                    EventKind::BandwidthCapChanged {
+                        partition: name.clone(),
+                        mib_s: None,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Tuned { partition: p },
+                    format!("{name}: no bandwidth cap"),
+                ))
+            }
+            Action::SetCpuThrottle { partition, percent } => {
+                let p = self.find_partition(partition)?;
+                self.world.partition_mut(p).cpu_throttle_pct = *percent;
+                let name = self.world.partition(p).spec.name.clone();
+                self.emit(
+                    now,
+                    EventKind::CpuThrottleChanged {
+                        partition: name.clone(),
+                        percent: *percent,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Tuned { partition: p },
+                    format!("{name}: CPU throttle {}%", num(*percent)),
+                ))
+            }
+            Action::SetAutoConverge { partition, enabled } => {
+                let p = self.find_partition(partition)?;
+                let name = self.world.partition(p).spec.name.clone();
+                let Some(id) = self.world.partition(p).active_move else {
+                    return Err(Refused::new(
+                        Reason::NotMoving {
+                            already_completed: None,
+                        },
+                        format!("{name} is not moving"),
+                    ));
+                };
+                let c = &mut self.moves[id.index()].convergence;
+                c.auto_converge = *enabled;
+                if !enabled {
+                    c.auto_throttle_pct = 0.0;
+                    c.auto_high_count = 0;
+                }
+                self.emit(
+                    now,
+                    EventKind::AutoConvergeChanged {
+                        partition: name.clone(),
+                        enabled: *enabled,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Tuned { partition: p },
+                    format!(
+                        "{name}: auto-converge {}",
+                        if *enabled { "on" } else { "off" }
+                    ),
+                ))
+            }
+            Action::Evacuate { from, to } => {
+                let f = self.find_frame(from)?;
+                let t = self.find_frame(to)?;
+                if f == t {
+                    return Err(Refused::new(
+                        Reason::SameFrame,
+                        format!("cannot evacuate {from} onto itself"),
+                    ));
+                }
+                let (moving, refused) = self.evacuate(f, t);
+                self.emit(
+                    now,
+                    EventKind::EvacuationStarted {
+                        from: from.clone(),
+                        to: to.clone(),
+                        moving,
+                        refused,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Evacuating {
+                        from: f,
+                        moving,
+                        refused,
+                    },
+                    format!("evacuating {from}: {moving} moving, {refused} refused"),
+                ))
+            }
+            Action::RemoveDedicatedIo { partition } => {
+                let p = self.find_partition(partition)?;
+                self.world.partition_mut(p).spec.dedicated_io = false;
+                let name = self.world.partition(p).spec.name.clone();
+                self.emit(
+                    now,
+                    EventKind::DedicatedIoRemoved {
+                        partition: name.clone(),
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::DedicatedIoRemoved { partition: p },
+                    format!("{name}: dedicated I/O removed"),
+                ))
+            }
+            Action::LinkDown { for_s } => {
+                let until = now.saturating_add(secs_to_ns(*for_s));
+                self.link_faults.down(until);
+                self.emit(
+                    now,
+                    EventKind::LinkDown {
+                        until_s: until as f64 / 1e9,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Fault,
+                    format!("link down for {} s", num(*for_s)),
+                ))
+            }
+            Action::LinkDegrade {
+                bandwidth_gbps,
+                for_s,
+            } => {
+                let until = now.saturating_add(secs_to_ns(*for_s));
+                let nominal = self.world.link.bandwidth_gbps;
+                self.link_faults.degrade(bandwidth_gbps.min(nominal), until);
+                self.emit(
+                    now,
+                    EventKind::LinkDegraded {
+                        bandwidth_gbps: *bandwidth_gbps,
+                        until_s: until as f64 / 1e9,
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Fault,
+                    format!(
+                        "link degraded to {} Gbit/s for {} s",
+                        num(*bandwidth_gbps),
+                        num(*for_s)
+                    ),
+                ))
+            }
+            Action::MspFail { system } => {
+                let f = self.find_frame(system)?;
+                self.fail_movers(f);
+                Ok(Applied::new(
+                    Effect::Fault,
+                    format!("the mover service partitions of {system} failed"),
+                ))
+            }
+            Action::FrameFail { system } => {
+                let f = self.find_frame(system)?;
+                self.fail_frame(f);
+                Ok(Applied::new(Effect::Fault, format!("{system} failed")))
+            }
+            Action::Recover { partition } => {
+                let p = self.find_partition(partition)?;
+                let name = self.world.partition(p).spec.name.clone();
+                if self.world.partition_mut(p).needs_recovery.take().is_none() {
+                    return Err(Refused::new(
+                        Reason::NothingToRecover,
+                        format!("{name} has no failed move to recover"),
+                    ));
+                }
+                self.emit(
+                    now,
+                    EventKind::Recovered {
+                        partition: name.clone(),
+                    },
+                );
+                Ok(Applied::new(
+                    Effect::Recovered { partition: p },
+                    format!("{name} recovered: it can move again"),
+                ))
+            }
+            Action::SetFinalPhase { phase } => {
+                self.policy.final_phase = *phase;
+                self.emit(now, EventKind::FinalPhaseChanged { phase: *phase });
+                Ok(Applied::new(
+                    Effect::PolicyChanged,
+                    format!("final phase: {}", phase.label()),
+                ))
+            }
+        }
+    }
+
+    /// Moves every partition of `from` not already moving to `to`, each validated against the
+    /// placements before it: (moving, refused).
+    fn evacuate(&mut self, from: super::FrameId, to: super::FrameId) -> (usize, usize) {
+        let residents: Vec<_> = self
+            .world
+            .partition_ids()
+            .filter(|&p| {
+                let part = self.world.partition(p);
+                part.frame == from && part.active_move.is_none()
+            })
+            .collect();
+        let mut verdicts = Vec::with_capacity(residents.len());
+        {
+            let mut ledger = self.ledger(&Reservations::default());
+            for &p in &residents {
+                let v = ledger.validate(p, to);
+                if v.ok() {
+                    ledger.place(p, to);
+                }
+                verdicts.push(v);
+            }
+        }
+        let (mut moving, mut refused) = (0, 0);
+        for (p, v) in residents.into_iter().zip(verdicts) {
+            if v.ok() {
+                self.start_move(p, to);
+                moving += 1;
+            } else {
+                let _ = self.refuse_invalid(v);
+                refused += 1;
+            }
+        }
+        (moving, refused)
+    }
+}

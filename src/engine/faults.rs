@@ -1,0 +1,253 @@
+//! Faults and what they do to a move, phase by phase: a dead link stalls pre-copy and fails it
+//! after `link_timeout_s`; failed movers or frames fail it at once; in the suspend window the
+//! partition resumes on the source; in the pull phase it blocks on its missing pages and is
+//! lost past `pull_timeout_s`.
+
+use super::{Engine, EventKind, FrameId, MoveId, Phase};
+use crate::units::num;
+
+/// The link's faults in force: down until, degraded (Gbit/s) until.
+#[derive(Debug, Clone, Default)]
+pub(super) struct LinkFaults {
+    down_until: Option<u64>,
+    degraded: Option<(f64, u64)>,
+}
+
+impl LinkFaults {
+    pub(super) fn down(&mut self, until: u64) {
+        self.down_until = Some(self.down_until.map_or(until, |u| u.max(until)));
+    }
+
+    pub(super) fn degrade(&mut self, gbps: f64, until: u64) {
+        self.degraded = Some((gbps, until));
+    }
+
+    pub(super) fn is_down(&self) -> bool {
+        self.down_until.is_some()
+    }
+
+    /// The bandwidth the link is degraded to, if it is.
+    pub(super) fn degraded_gbps(&self) -> Option<f64> {
+        self.degraded.map(|(g, _)| g)
+    }
+
+    /// No outage or degradation in force.
+    pub(super) fn clear(&self) -> bool {
+        self.down_until.is_none() && self.degraded.is_none()
+    }
+}
+
+impl Engine {
+    /// Ends link outages and degradations whose time is up.
+    pub(super) fn expire_link_faults(&mut self, t0: u64) {
+        let f = &mut self.link_faults;
+        let down_over = f.down_until.is_some_and(|u| u <= t0);
+        let degraded_over = f.degraded.is_some_and(|(_, u)| u <= t0);
+        if down_over {
+            f.down_until = None;
+        }
+        if degraded_over {
+            f.degraded = None;
+        }
+        if (down_over || degraded_over) && f.down_until.is_none() {
+            let bandwidth_gbps = f.degraded_gbps().unwrap_or(self.world.link.bandwidth_gbps);
+            self.emit(t0, EventKind::LinkRestored { bandwidth_gbps });
+        }
+    }
+
+    /// The mover service partitions of a frame fail (for the rest of the run).
+    pub(super) fn fail_movers(&mut self, f: FrameId) {
+        self.world.frames[f.index()].movers_failed = true;
+        let system = self.world.frame_name(f).to_string();
+        self.emit(self.clock.now_ns, EventKind::MspFailed { system });
+    }
+
+    /// A whole frame fails: its partitions stop, except those whose move has them running
+    /// elsewhere already.
+    pub(super) fn fail_frame(&mut self, f: FrameId) {
+        let now = self.clock.now_ns;
+        self.world.frames[f.index()].failed = true;
+        let system = self.world.frame_name(f).to_string();
+        self.emit(
+            now,
+            EventKind::FrameFailed {
+                system: system.clone(),
+            },
+        );
+        for p in self.world.partition_ids() {
+            let elsewhere = self
+                .move_of(p)
+                .is_some_and(|m| m.life.phase == Phase::Pulling && m.to != f);
+            let part = self.world.partition(p);
+            if part.frame == f && part.down.is_none() && part.memory.is_some() && !elsewhere {
+                let reason = format!("{system} failed");
+                self.world.partition_mut(p).down = Some(reason.clone());
+                let partition = self.world.partition(p).spec.name.clone();
+                self.emit(now, EventKind::PartitionDown { partition, reason });
+            }
+        }
+    }
+
+    /// What is broken on a move's path: (reason, permanent). A dead link may come back; failed
+    /// movers and frames do not.
+    fn path_fault(&self, id: MoveId) -> Option<(String, bool)> {
+        let m = &self.moves[id.index()];
+        for f in [m.to, m.from] {
+            if self.world.frame(f).failed {
+                return Some((format!("{} failed", self.world.frame_name(f)), true));
+            }
+        }
+        for f in [m.from, m.to] {
+            if self.world.frame(f).movers_failed {
+                return Some((
+                    format!(
+                        "the mover service partitions of {} failed",
+                        self.world.frame_name(f)
+                    ),
+                    true,
+                ));
+            }
+        }
+        self.link_faults
+            .is_down()
+            .then(|| ("the link between the frames is down".to_string(), false))
+    }
+
+    /// Applies the faults in force to every move in flight, phase by phase.
+    pub(super) fn check_paths(&mut self, t0: u64) {
+        for i in 0..self.moves.len() {
+            let id = MoveId::new(i);
+            if !self.moves[i].life.phase.in_flight() {
+                continue;
+            }
+            let Some((reason, permanent)) = self.path_fault(id) else {
+                self.moves[i].ending.path_down_ns = None;
+                continue;
+            };
+            let since = *self.moves[i].ending.path_down_ns.get_or_insert(t0);
+            let phase = self.moves[i].life.phase;
+            // Announce a stall once, for moves that wait on it rather than fail at once.
+            let waits = matches!(phase, Phase::Pulling)
+                || (!permanent && !matches!(phase, Phase::Queued | Phase::Suspended));
+            if since == t0 && waits {
+                let what = if phase == Phase::Pulling {
+                    format!("{reason}: the partition waits on its missing pages")
+                } else {
+                    format!("{reason}: no data moves")
+                };
+                let partition = self
+                    .world
+                    .partition(self.moves[i].partition)
+                    .spec
+                    .name
+                    .clone();
+                self.emit(
+                    t0,
+                    EventKind::MoveStalled {
+                        partition,
+                        reason: what,
+                    },
+                );
+            }
+            let waited_s = (t0 - since) as f64 / 1e9;
+            match phase {
+                Phase::Pulling => {
+                    // The partition runs on the target; only the source has its last pages.
+                    let target_down = self.world.frame(self.moves[i].to).failed;
+                    if target_down || waited_s >= self.policy.pull_timeout_s {
+                        let why = if target_down {
+                            reason
+                        } else {
+                            format!(
+                                "{reason} for {} s while pages were still being pulled",
+                                num(waited_s)
+                            )
+                        };
+                        self.lose_partition(id, t0, why);
+                    }
+                }
+                Phase::Suspended => self.fail_move(id, t0, reason),
+                _ if permanent => self.fail_move(id, t0, reason),
+                _ if waited_s >= self.policy.link_timeout_s => {
+                    self.fail_move(id, t0, format!("{reason} for {} s", num(waited_s)))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A fault ends a move before the point of no return: the partition runs on, on the
+    /// source, with its memory; the target shell is released.
+    fn fail_move(&mut self, id: MoveId, at: u64, reason: String) {
+        let m = &self.moves[id.index()];
+        let (p, phase, from, round) = (m.partition, m.life.phase, m.from, m.rounds.round);
+        let mut resumed = None;
+        if phase == Phase::Suspended && self.world.partition(p).down.is_none() {
+            // Back on the source: its users waited for the whole window so far.
+            let user_timeout_s = self.policy.user_timeout_s;
+            let part = &mut self.world.partitions[p.index()];
+            let m = &mut self.moves[id.index()];
+            let ms = m.close_window(at, &mut part.users_connected, user_timeout_s);
+            resumed = Some((ms, m.window.users_dropped));
+        }
+        self.finish_move(id, Phase::Failed, at);
+        self.moves[id.index()].ending.failure = Some(reason.clone());
+        let part = self.world.partition_mut(p);
+        if phase != Phase::Queued {
+            part.needs_recovery = Some(reason.clone());
+        }
+        let source_intact = part
+            .memory
+            .as_ref()
+            .is_none_or(|mem| mem.version_sum() == part.page_writes);
+        let partition = part.spec.name.clone();
+        if let Some((downtime_ms, users_dropped)) = resumed {
+            self.emit(
+                at,
+                EventKind::Resumed {
+                    partition: partition.clone(),
+                    system: self.world.frame_name(from).to_string(),
+                    downtime_ms,
+                    users_dropped,
+                },
+            );
+        }
+        self.emit(
+            at,
+            EventKind::MigrationFailed {
+                partition,
+                reason,
+                phase: phase.label().to_string(),
+                round,
+                source_intact,
+            },
+        );
+        self.start_queued();
+    }
+
+    /// A fault in the pull phase outlasted the wait: the pages still on the source are gone,
+    /// and with them the partition.
+    fn lose_partition(&mut self, id: MoveId, at: u64, reason: String) {
+        let m = &mut self.moves[id.index()];
+        let p = m.partition;
+        let pages_missing = m.transfer.send.count() as u64;
+        m.ending.pages_lost = pages_missing;
+        m.ending.verified = Some(false);
+        m.ending.failure = Some(reason.clone());
+        self.finish_move(id, Phase::Failed, at);
+        let part = self.world.partition_mut(p);
+        part.memory = None;
+        part.users_connected = 0;
+        part.down = Some(format!("lost: {reason}"));
+        part.needs_recovery = Some(reason.clone());
+        let partition = part.spec.name.clone();
+        self.emit(
+            at,
+            EventKind::PartitionLost {
+                partition,
+                reason,
+                pages_missing,
+            },
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! The switch-over: the suspend window opens, closes on the target (the point of no return),
+//! and once the last page has arrived the move completes, verified page by page.
+
+use super::clock::secs_to_ns;
+use super::{Completion, Engine, EventKind, MoveId, Phase, SwitchReason};
+use crate::spec::FinalPhase;
+
+impl Engine {
+    /// Opens the suspend window.
+    pub(super) fn suspend(
+        &mut self,
+        id: MoveId,
+        at: u64,
+        reason: SwitchReason,
+        expected_downtime_ms: f64,
+    ) {
+        let i = id.index();
+        let p = self.moves[i].partition;
+        let cap = self.cap_pages_s(p);
+        let mem = self.world.partitions[p.index()]
+            .memory
+            .as_mut()
+            .expect("a live move has memory");
+        let mut dirty = mem.dirty.take().expect("pre-copy tracks writes");
+        let m = &mut self.moves[i];
+        dirty.sync_into(&mut m.transfer.send);
+        m.transfer.cursor = 0;
+        let remaining = m.transfer.send.count() as u64;
+        let fixed_s = self.policy.suspend_overhead_ms / 1000.0 + self.world.link.latency_s;
+        let window_s = match self.policy.final_phase {
+            FinalPhase::ResumeThenPull => fixed_s,
+            FinalPhase::StopAndCopy => {
+                m.transfer.final_rate_pages_s = cap;
+                fixed_s + remaining as f64 / cap.max(1e-9)
+            }
+        };
+        m.window.suspend_ns = Some(at);
+        m.window.resume_at_ns = at.saturating_add(secs_to_ns(window_s));
+        m.window.expected_downtime_ms = expected_downtime_ms;
+        m.rounds.switch_reason = Some(reason);
+        m.enter(Phase::Suspended, at);
+        let partition = self.world.partition(p).spec.name.clone();
+        self.emit(
+            at,
+            EventKind::Suspended {
+                partition,
+                remaining_pages: remaining,
+                reason,
+                expected_downtime_ms,
+            },
+        );
+    }
+
+    /// Ends the suspend window on the target: the point of no return.
+    pub(super) fn resume(&mut self, id: MoveId, at: u64) {
+        let i = id.index();
+        let p = self.moves[i].partition;
+        let page_bytes = self.world.link.page_bytes as u64;
+        let user_timeout_s = self.policy.user_timeout_s;
+        let part = &mut self.world.partitions[p.index()];
+        let m = &mut self.moves[i];
+        if self.policy.final_phase == FinalPhase::StopAndCopy {
+            let source = &part
+                .memory
+                .as_ref()
+                .expect("a live move has memory")
+                .versions;
+            let n = m.transfer.send.count() as u64;
+            let sent = m.send_pages(source, n);
+            m.transfer.pages_sent += sent;
+            m.transfer.bytes.suspended += sent * page_bytes;
+            m.transfer.final_rate_pages_s = 0.0;
+        }
+        let downtime_ms = m.close_window(at, &mut part.users_connected, user_timeout_s);
+        part.frame = m.to;
+        m.enter(Phase::Pulling, at);
+        let event = EventKind::Resumed {
+            partition: part.spec.name.clone(),
+            system: self.world.frame_name(m.to).to_string(),
+            downtime_ms,
+            users_dropped: m.window.users_dropped,
+        };
+        let pull_done = m.transfer.send.count() == 0;
+        self.emit(at, event);
+        if pull_done {
+            self.complete(id, at);
+        }
+    }
+
+    /// The last page has arrived: verify the image, hand the memory to the target, report.
+    pub(super) fn complete(&mut self, id: MoveId, at: u64) {
+        let i = id.index();
+        let p = self.moves[i].partition;
+        let part = &mut self.world.partitions[p.index()];
+        let m = &mut self.moves[i];
+        let verified = match &mut part.memory {
+            Some(mem) => {
+                let ok = m.image.verify(&mem.versions);
+                // The target copy is now the partition's memory; the source copy is released.
+                mem.versions = std::mem::take(&mut m.image.versions);
+                mem.dirty = None;
+                ok
+            }
+            // A profile-only move: the configuration arrives whole.
+            None => true,
+        };
+        m.ending.verified = Some(verified);
+        m.convergence.auto_throttle_pct = 0.0;
+        self.finish_move(id, Phase::Completed, at);
+        let c = self.completion(id);
+        self.emit(at, EventKind::MigrationCompleted(c));
+    }
+
+    /// A finished move's record, as `migration_completed` reports it.
+    pub fn completion(&self, id: MoveId) -> Completion {
+        let m = &self.moves[id.index()];
+        let at = m.life.finished_ns.unwrap_or(self.clock.now_ns);
+        let bytes = m.transfer.bytes;
+        Completion {
+            partition: self.world.partition(m.partition).spec.name.clone(),
+            from: self.world.frame_name(m.from).to_string(),
+            to: self.world.frame_name(m.to).to_string(),
+            rounds: m.rounds.round,
+            total_s: (at - m.life.started_ns.unwrap_or(at)) as f64 / 1e9,
+            downtime_ms: m.window.downtime_ms.unwrap_or(0.0),
+            pages_sent: m.transfer.pages_sent,
+            bytes_sent: bytes.total(),
+            demand_faults: m.transfer.demand_faults,
+            users_dropped: m.window.users_dropped,
+            verified: m.ending.verified.unwrap_or(false),
+            converged: m.rounds.switch_reason.is_none_or(|r| r.converged()),
+            inactive: m.inactive,
+            bytes_precopy: bytes.precopy,
+            bytes_suspended: bytes.suspended,
+            bytes_after_resume: bytes.after_resume,
+        }
+    }
+}

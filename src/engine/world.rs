@@ -1,0 +1,248 @@
+//! The world the engine runs: its frames and partitions as they stand now, and how to find
+//! them by name. Fields are the engine's own; everyone else reads through the getters.
+
+use super::ids::{FrameId, MoveId, PartitionId};
+use super::outcome::Refused;
+use crate::sim::{Link, PageMemory, SimRng, WorkloadGen};
+use crate::spec::{PartitionRef, PartitionSpec, PartitionState, Scenario, SystemSpec};
+
+/// A frame (managed system) as the engine runs it.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub(super) spec: SystemSpec,
+    /// The whole frame failed (`FrameFail`).
+    pub(super) failed: bool,
+    /// Its mover service partitions failed (`MspFail`).
+    pub(super) movers_failed: bool,
+}
+
+impl Frame {
+    pub fn spec(&self) -> &SystemSpec {
+        &self.spec
+    }
+
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    pub fn movers_failed(&self) -> bool {
+        self.movers_failed
+    }
+
+    /// Movers that can carry a move now.
+    pub fn working_movers(&self) -> u32 {
+        if self.failed || self.movers_failed {
+            0
+        } else {
+            self.spec.msps
+        }
+    }
+}
+
+/// A partition as the engine runs it.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub(super) spec: PartitionSpec,
+    /// The frame it runs on now.
+    pub(super) frame: FrameId,
+    pub(super) pages: usize,
+    /// `None` while not activated: no memory is in use.
+    pub(super) memory: Option<PageMemory>,
+    pub(super) writer: WorkloadGen,
+    pub(super) cpu_throttle_pct: f64,
+    pub(super) bandwidth_cap_mib_s: Option<f64>,
+    /// Time the partition still has to spend stalled on demand faults, ns.
+    pub(super) stall_ns: f64,
+    /// Page writes the workload has made.
+    pub(super) writes: u64,
+    /// Of those, the writes applied page by page (those made while a move tracks them): the
+    /// version sum of the partition's memory equals this.
+    pub(super) page_writes: u64,
+    pub(super) users_connected: u32,
+    pub(super) active_move: Option<MoveId>,
+    /// Why the partition is not running any more (its frame failed), if so.
+    pub(super) down: Option<String>,
+    /// A failed move `Recover` has to clean up before the partition can move again.
+    pub(super) needs_recovery: Option<String>,
+}
+
+impl Partition {
+    fn new(spec: &PartitionSpec, frame: FrameId, pages: usize, seed: u64) -> Partition {
+        let memory = (spec.state == PartitionState::Running).then(|| PageMemory::new(pages));
+        let stream = format!("{}/{}", spec.system, spec.name);
+        Partition {
+            spec: spec.clone(),
+            frame,
+            pages,
+            memory,
+            writer: WorkloadGen::new(SimRng::new(seed, &stream)),
+            cpu_throttle_pct: 0.0,
+            bandwidth_cap_mib_s: None,
+            stall_ns: 0.0,
+            writes: 0,
+            page_writes: 0,
+            users_connected: spec.users,
+            active_move: None,
+            down: None,
+            needs_recovery: None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    pub fn spec(&self) -> &PartitionSpec {
+        &self.spec
+    }
+
+    pub fn frame(&self) -> FrameId {
+        self.frame
+    }
+
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Its page-level memory; `None` while not activated or after it was lost.
+    pub fn memory(&self) -> Option<&PageMemory> {
+        self.memory.as_ref()
+    }
+
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
+    pub fn page_writes(&self) -> u64 {
+        self.page_writes
+    }
+
+    pub fn stall_ns(&self) -> f64 {
+        self.stall_ns
+    }
+
+    pub fn cpu_throttle_pct(&self) -> f64 {
+        self.cpu_throttle_pct
+    }
+
+    pub fn bandwidth_cap_mib_s(&self) -> Option<f64> {
+        self.bandwidth_cap_mib_s
+    }
+
+    pub fn users_connected(&self) -> u32 {
+        self.users_connected
+    }
+
+    pub fn active_move(&self) -> Option<MoveId> {
+        self.active_move
+    }
+
+    pub fn down(&self) -> Option<&str> {
+        self.down.as_deref()
+    }
+
+    pub fn needs_recovery(&self) -> Option<&str> {
+        self.needs_recovery.as_deref()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.memory.is_some() && self.down.is_none()
+    }
+}
+
+/// The frames, partitions and link of a scenario.
+#[derive(Debug, Clone)]
+pub(super) struct World {
+    pub(super) name: String,
+    pub(super) page_size_kib: u32,
+    pub(super) link: Link,
+    pub(super) frames: Vec<Frame>,
+    pub(super) partitions: Vec<Partition>,
+}
+
+impl World {
+    pub(super) fn new(s: &Scenario) -> Result<World, String> {
+        let mut partitions = Vec::with_capacity(s.partitions.len());
+        for p in &s.partitions {
+            let frame = s
+                .systems
+                .iter()
+                .position(|sys| sys.name == p.system)
+                .ok_or_else(|| format!("partition {}: unknown system {:?}", p.name, p.system))?;
+            let pages = s.pages_of(p.memory_gib) as usize;
+            partitions.push(Partition::new(p, FrameId::new(frame), pages, s.seed));
+        }
+        Ok(World {
+            name: s.name.clone(),
+            page_size_kib: s.page_size_kib,
+            link: Link::new(&s.link, s.page_size_kib),
+            frames: s
+                .systems
+                .iter()
+                .map(|spec| Frame {
+                    spec: spec.clone(),
+                    failed: false,
+                    movers_failed: false,
+                })
+                .collect(),
+            partitions,
+        })
+    }
+
+    pub(super) fn frame(&self, f: FrameId) -> &Frame {
+        &self.frames[f.index()]
+    }
+
+    pub(super) fn frame_name(&self, f: FrameId) -> &str {
+        &self.frames[f.index()].spec.name
+    }
+
+    pub(super) fn partition(&self, p: PartitionId) -> &Partition {
+        &self.partitions[p.index()]
+    }
+
+    pub(super) fn partition_mut(&mut self, p: PartitionId) -> &mut Partition {
+        &mut self.partitions[p.index()]
+    }
+
+    pub(super) fn partition_ids(&self) -> impl Iterator<Item = PartitionId> + use<> {
+        (0..self.partitions.len()).map(PartitionId::new)
+    }
+
+    pub(super) fn frame_ids(&self) -> impl Iterator<Item = FrameId> + use<> {
+        (0..self.frames.len()).map(FrameId::new)
+    }
+
+    /// Finds a partition by `name` or `frame/name`.
+    pub(super) fn find_partition(&self, name: &str) -> Result<PartitionId, Refused> {
+        let wanted = PartitionRef::parse(name);
+        let mut found = self.partition_ids().filter(|&i| {
+            let p = self.partition(i);
+            wanted.matches(self.frame_name(p.frame), &p.spec.name)
+        });
+        match (found.next(), found.next()) {
+            (Some(i), None) => Ok(i),
+            (None, _) => Err(Refused::unknown(format!("no partition named {name:?}"))),
+            _ => Err(Refused::unknown(format!(
+                "{name:?} names partitions on several frames; write it as frame/{}",
+                wanted.name
+            ))),
+        }
+    }
+
+    pub(super) fn find_frame(&self, name: &str) -> Result<FrameId, Refused> {
+        self.frames
+            .iter()
+            .position(|f| f.spec.name == name)
+            .map(FrameId::new)
+            .ok_or_else(|| Refused::unknown(format!("no frame named {name:?}")))
+    }
+
+    pub(super) fn page_bytes(&self) -> u64 {
+        self.page_size_kib as u64 * 1024
+    }
+}

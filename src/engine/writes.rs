@@ -1,0 +1,86 @@
+//! The partitions' programs at work: each running partition writes its memory for one step.
+//! Under pre-copy the writes are tracked in the dirty bitmap; on the target after resume a
+//! write to a page still on the source fetches it first and stalls the partition.
+
+use super::clock::STEP_NS;
+use super::{Engine, Phase};
+use crate::sim::memory::bump;
+
+impl Engine {
+    /// Every running partition writes its memory for one step.
+    pub(super) fn write_memory(&mut self, t0: u64) {
+        let t_s = t0 as f64 / 1e9;
+        let link = self.world.link;
+        // A demand fault: one round trip, then the page at the full link rate.
+        let page_s = 1.0 / link.pages_per_s().max(1e-9);
+        let fault_ns = (2.0 * link.latency_s + page_s) * 1e9;
+        for p in self.world.partitions.iter_mut() {
+            let Some(mem) = &mut p.memory else { continue };
+            if p.down.is_some() {
+                continue;
+            }
+            let mv = p.active_move.map(|m| &mut self.moves[m.index()]);
+            // On the target with its source unreachable, the partition soon blocks on a page
+            // it lacks: it does no work until the source answers or is given up.
+            if mv
+                .as_ref()
+                .is_some_and(|m| m.life.phase == Phase::Pulling && m.ending.path_down_ns.is_some())
+            {
+                continue;
+            }
+            let auto = mv.as_ref().map_or(0.0, |m| m.convergence.auto_throttle_pct);
+            if mv
+                .as_ref()
+                .is_some_and(|m| m.life.phase == Phase::Suspended)
+            {
+                continue;
+            }
+            let leaf = p.spec.workload.at(t_s);
+            let rate = link.mib_s_to_pages_s(leaf.writes_mib_s(0.0))
+                * (1.0 - p.cpu_throttle_pct / 100.0)
+                * (1.0 - auto / 100.0);
+            let stalled = p.stall_ns.min(STEP_NS as f64);
+            p.stall_ns -= stalled;
+            let n = p.writer.due(rate * (STEP_NS as f64 - stalled) / 1e9);
+            if n == 0 {
+                continue;
+            }
+            p.writes += n;
+            let pages = p.pages;
+            match mv {
+                Some(m) if m.life.phase == Phase::Pulling => {
+                    // On the target: a page still on the source is fetched first (a demand fault).
+                    let writer = &mut p.writer;
+                    let faults =
+                        m.image
+                            .write_on_target(&mut m.transfer.send, &mem.versions, |write| {
+                                writer.write_pages(leaf, pages, n, write)
+                            });
+                    m.image.post_resume_writes += n;
+                    p.page_writes += n;
+                    m.transfer.demand_faults += faults;
+                    m.transfer.pages_sent += faults;
+                    m.sampling.sent += faults;
+                    m.transfer.bytes.after_resume += faults * link.page_bytes as u64;
+                    p.stall_ns += faults as f64 * fault_ns;
+                }
+                Some(m) if m.life.phase == Phase::PreCopy => {
+                    let versions = &mut mem.versions;
+                    let dirty = mem.dirty.as_mut().expect("pre-copy tracks writes");
+                    let mut fresh = 0u64;
+                    p.writer.write_pages(leaf, pages, n, |pg| {
+                        versions[pg] = bump(versions[pg]);
+                        fresh += dirty.set(pg) as u64;
+                    });
+                    m.sampling.dirtied += fresh;
+                    p.page_writes += n;
+                }
+                // Outside a move nothing reads page contents (round 1 sends every page whatever
+                // its version), so the writes are counted but not spent page by page: a cache
+                // miss per write across a whole estate of busy partitions would be most of the
+                // simulation's cost for nothing observable.
+                _ => {}
+            }
+        }
+    }
+}
