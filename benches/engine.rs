@@ -20,6 +20,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
         vlans: vec![10],
         sans: vec!["prod".into()],
         msps: 1,
+        mover_gbps: None,
     };
     Scenario {
         name: "bench".into(),
@@ -51,11 +52,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
 
 fn migrating(s: &Scenario) -> Engine {
     let mut e = Engine::new(s).unwrap();
-    e.apply(&Action::Migrate {
-        partition: "db01".into(),
-        to: "frame-b".into(),
-    })
-    .unwrap();
+    e.apply(&Action::migrate("db01", "frame-b")).unwrap();
     e
 }
 

@@ -104,11 +104,7 @@ fn the_same_frame_and_a_move_in_progress_are_refused() {
         vec!["lpar1 already runs on frame-a".to_string()]
     );
     let mut e = Engine::new(&base()).unwrap();
-    e.apply(&Action::Migrate {
-        partition: "lpar1".into(),
-        to: "frame-b".into(),
-    })
-    .unwrap();
+    e.apply(&Action::migrate("lpar1", "frame-b")).unwrap();
     let v = e.validate_named("lpar1", "frame-b").unwrap();
     let failed: Vec<&str> = v
         .checks
@@ -129,12 +125,7 @@ fn several_failures_are_reported_at_once_and_nothing_moves() {
     s.systems[1].memory_gib = 0.5;
     s.systems[1].processor = Processor::Power9;
     let mut e = Engine::new(&s).unwrap();
-    let err = e
-        .apply(&Action::Migrate {
-            partition: "lpar1".into(),
-            to: "frame-b".into(),
-        })
-        .unwrap_err();
+    let err = e.apply(&Action::migrate("lpar1", "frame-b")).unwrap_err();
     let events = e.drain_events();
     let EventKind::ValidationFailed { errors, .. } = &events[0].kind else {
         panic!("{events:?}")
@@ -162,12 +153,7 @@ fn unknown_names_are_refused_not_panicked_on() {
             .message
             .contains("frame-z")
     );
-    let err = e
-        .apply(&Action::Migrate {
-            partition: "ghost".into(),
-            to: "nowhere".into(),
-        })
-        .unwrap_err();
+    let err = e.apply(&Action::migrate("ghost", "nowhere")).unwrap_err();
     assert!(
         err.message.contains("ghost") && err.message.contains("nowhere"),
         "{err}"

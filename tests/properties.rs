@@ -108,6 +108,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     suspend_overhead_ms: overhead,
                     msp_max_ops: ops,
                     user_timeout_s: timeout,
+                    msp_failover_s: 2.0,
                     link_timeout_s,
                     pull_timeout_s,
                     stall_rounds,
@@ -131,6 +132,7 @@ fn system(i: usize) -> impl Strategy<Value = SystemSpec> {
             vlans: vec![10, 20],
             sans: vec!["prod".into()],
             msps,
+            mover_gbps: None,
         })
 }
 
@@ -170,7 +172,7 @@ fn action(n: usize) -> impl Strategy<Value = Action> {
     let frame = (0..2usize).prop_map(|i| FRAMES[i].to_string());
     prop_oneof![
         8 => (p.clone(), prop_oneof![6 => Just(AWAY.to_string()), 1 => frame.clone()])
-            .prop_map(|(partition, to)| Action::Migrate { partition, to }),
+            .prop_map(|(partition, to)| Action::migrate(partition, to)),
         2 => p.clone().prop_map(|partition| Action::Stop { partition }),
         2 => (p.clone(), 0.0..=99.0f64)
             .prop_map(|(partition, percent)| Action::SetCpuThrottle { partition, percent }),
@@ -181,9 +183,9 @@ fn action(n: usize) -> impl Strategy<Value = Action> {
             .prop_map(|(partition, enabled)| Action::SetAutoConverge { partition, enabled }),
         1 => (0..2usize).prop_map(|f| Action::Evacuate {
             from: FRAMES[f].into(),
-            to: FRAMES[1 - f].into(),
+            to: Some(FRAMES[1 - f].into()),
         }),
-        1 => (p.clone(), frame).prop_map(|(partition, to)| Action::Validate { partition, to }),
+        1 => (p.clone(), frame).prop_map(|(partition, to)| Action::validate(partition, to)),
         1 => p.clone().prop_map(|partition| Action::RemoveDedicatedIo { partition }),
         // Faults, and the clean-up after one.
         3 => fault(),
@@ -197,7 +199,10 @@ fn fault() -> impl Strategy<Value = Action> {
         6 => (0.1..15.0f64).prop_map(|for_s| Action::LinkDown { for_s }),
         2 => (0.01..2.0f64, 0.1..15.0f64)
             .prop_map(|(bandwidth_gbps, for_s)| Action::LinkDegrade { bandwidth_gbps, for_s }),
-        1 => (0..2usize).prop_map(|f| Action::MspFail { system: FRAMES[f].into() }),
+        1 => (0..2usize).prop_map(|f| Action::MspFail {
+            system: FRAMES[f].into(),
+            msp: None,
+        }),
         1 => (0..2usize).prop_map(|f| Action::FrameFail { system: FRAMES[f].into() }),
     ]
 }
@@ -297,7 +302,7 @@ fn build(
     }
     let mut steps = steps;
     for step in &mut steps {
-        if let Action::Migrate { partition, to } = &mut step.action
+        if let Action::Migrate { partition, to, .. } = &mut step.action
             && to == AWAY
         {
             let home = &parts.iter().find(|p| &p.name == partition).unwrap().system;
@@ -571,9 +576,10 @@ fn run_case_hit(case: &Case, settle: bool) -> Result<(Vec<Event>, Option<Hit>), 
             if let Some(m) = switched {
                 let source = e.frame(m.from()).name().to_string();
                 let fault = match fault.clone() {
-                    Action::MspFail { system } if system == SOURCE => {
-                        Action::MspFail { system: source }
-                    }
+                    Action::MspFail { system, .. } if system == SOURCE => Action::MspFail {
+                        system: source,
+                        msp: None,
+                    },
                     Action::FrameFail { system } if system == SOURCE => {
                         Action::FrameFail { system: source }
                     }
@@ -600,7 +606,10 @@ fn run_case_hit(case: &Case, settle: bool) -> Result<(Vec<Event>, Option<Hit>), 
 fn switch_fault_case() -> impl Strategy<Value = Case> {
     let fault = prop_oneof![
         4 => (0.1..12.0f64).prop_map(|for_s| Action::LinkDown { for_s }),
-        1 => Just(Action::MspFail { system: SOURCE.into() }),
+        1 => Just(Action::MspFail {
+            system: SOURCE.into(),
+            msp: None,
+        }),
         1 => Just(Action::FrameFail { system: SOURCE.into() }),
         1 => (0.01..1.0f64, 0.1..12.0f64)
             .prop_map(|(bandwidth_gbps, for_s)| Action::LinkDegrade { bandwidth_gbps, for_s }),
@@ -644,10 +653,7 @@ fn switch_fault_case() -> impl Strategy<Value = Case> {
                 0,
                 ScriptStep {
                     at_s: 0.0,
-                    action: Action::Migrate {
-                        partition: "p0".into(),
-                        to,
-                    },
+                    action: Action::migrate("p0", to),
                 },
             );
             case.on_switch = Some(fault);
@@ -777,13 +783,14 @@ fn hostile_live_actions_are_refused_without_harm() {
             .prop_map(|(partition, mib_s)| Action::SetBandwidthCap { partition, mib_s }),
         (name.clone(), odd)
             .prop_map(|(partition, percent)| Action::SetCpuThrottle { partition, percent }),
-        (name.clone(), name.clone()).prop_map(|(partition, to)| Action::Migrate { partition, to }),
-        (name.clone(), name.clone()).prop_map(|(from, to)| Action::Evacuate { from, to }),
+        (name.clone(), name.clone()).prop_map(|(partition, to)| Action::migrate(partition, to)),
+        (name.clone(), name.clone()).prop_map(|(from, to)| Action::Evacuate { from, to: Some(to) }),
         name.clone()
             .prop_map(|partition| Action::Stop { partition }),
         name.clone()
             .prop_map(|partition| Action::Recover { partition }),
-        name.clone().prop_map(|system| Action::MspFail { system }),
+        name.clone()
+            .prop_map(|system| Action::MspFail { system, msp: None }),
         name.prop_map(|system| Action::FrameFail { system }),
         odd_duration
             .clone()

@@ -21,6 +21,7 @@ pub fn estate() -> Scenario {
         vlans: vec![10, 20],
         sans: vec!["prod".into()],
         msps: 2,
+        mover_gbps: None,
     };
     let partitions = (0..PARTITIONS)
         .map(|i| {
@@ -81,17 +82,14 @@ pub fn estate() -> Scenario {
         script: (0..MOVES)
             .map(|i| ScriptStep {
                 at_s: 0.0,
-                action: Action::Migrate {
-                    partition: format!("lpar{i:03}"),
-                    to: "frame-b".into(),
-                },
+                action: Action::migrate(format!("lpar{i:03}"), "frame-b"),
             })
             .collect(),
     }
 }
 
 pub fn in_flight(e: &Engine) -> usize {
-    e.moves
+    e.moves()
         .iter()
         .filter(|m| {
             matches!(

@@ -3,7 +3,7 @@
 //! would make it converge.
 
 use super::predictor::{self, Inputs, Prediction};
-use super::{Engine, PartitionId};
+use super::{Engine, FrameId, PartitionId};
 use crate::units::num;
 
 impl Engine {
@@ -26,12 +26,38 @@ impl Engine {
         if let Some(m) = self.move_of(p).filter(|m| m.transfer.share_pages_s > 0.0) {
             return m.transfer.share_pages_s;
         }
+        // An even share of the path with the moves on it, and of the least busy mover's
+        // adapter on each side.
+        let from = self.world.partition(p).frame;
+        let on = |a: FrameId, b: FrameId| (a == from) as usize + (b == from) as usize;
         let others = self
             .moves
             .iter()
-            .filter(|m| m.partition != p && m.life.phase.sends())
+            .filter(|m| m.partition != p && m.life.phase.sends() && on(m.from, m.to) > 0)
             .count();
-        (self.world.link.pages_per_s() / (others + 1) as f64).min(self.cap_pages_s(p))
+        let through = |k: usize| {
+            self.moves
+                .iter()
+                .filter(|m| m.partition != p && m.life.phase.sends())
+                .filter(|m| {
+                    m.route.is_some_and(|r| {
+                        (m.from == from && r.source == k) || (m.to == from && r.target == k)
+                    })
+                })
+                .count()
+        };
+        let adapter = self
+            .world
+            .frame(from)
+            .movers
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.failed)
+            .map(|(k, m)| m.pages_s / (through(k) + 1) as f64)
+            .fold(0.0, f64::max);
+        (self.world.link.pages_per_s() / (others + 1) as f64)
+            .min(adapter.max(f64::MIN_POSITIVE))
+            .min(self.cap_pages_s(p))
     }
 
     /// What the model is given for a move of `p` now.

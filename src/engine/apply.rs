@@ -2,7 +2,7 @@
 //! [`Outcome`] and at least one event.
 
 use super::outcome::{Applied, Effect, Outcome, Reason, Refused};
-use super::{Engine, EventKind, Reservations, secs_to_ns};
+use super::{Engine, EventKind, secs_to_ns};
 use crate::spec::Action;
 use crate::units::num;
 
@@ -29,13 +29,27 @@ impl Engine {
             return Err(Refused::new(Reason::OutOfRange, problem));
         }
         match action {
-            Action::Migrate { partition, to } => {
+            Action::Migrate {
+                partition,
+                to,
+                source_msp,
+                dest_msp,
+                redundant,
+            } => {
                 let (p, t) = self.resolve_move(partition, to)?;
-                self.migrate(p, t)
+                let request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                self.migrate(p, t, request)
             }
-            Action::Validate { partition, to } => {
+            Action::Validate {
+                partition,
+                to,
+                source_msp,
+                dest_msp,
+                redundant,
+            } => {
                 let (p, t) = self.resolve_move(partition, to)?;
-                let v = self.validate(p, t);
+                let request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                let v = self.validate_request(p, t, &request);
                 if !v.ok() {
                     return Err(self.refuse_invalid(v));
                 }
@@ -97,6 +111,8 @@ impl Engine {
             }
             Action::SetCpuThrottle { partition, percent } => {
                 let p = self.find_partition(partition)?;
+                // Its writes so far at the old throttle, the rest at the new one.
+                self.sync_partition(p);
                 self.world.partition_mut(p).cpu_throttle_pct = *percent;
                 let name = self.world.partition(p).spec.name.clone();
                 self.emit(
@@ -145,23 +161,17 @@ impl Engine {
             }
             Action::Evacuate { from, to } => {
                 let f = self.find_frame(from)?;
-                let t = self.find_frame(to)?;
-                if f == t {
+                let t = match to {
+                    Some(to) => Some(self.find_frame(to)?),
+                    None => None,
+                };
+                if t == Some(f) {
                     return Err(Refused::new(
                         Reason::SameFrame,
                         format!("cannot evacuate {from} onto itself"),
                     ));
                 }
                 let (moving, refused) = self.evacuate(f, t);
-                self.emit(
-                    now,
-                    EventKind::EvacuationStarted {
-                        from: from.clone(),
-                        to: to.clone(),
-                        moving,
-                        refused,
-                    },
-                );
                 Ok(Applied::new(
                     Effect::Evacuating {
                         from: f,
@@ -223,12 +233,19 @@ impl Engine {
                     ),
                 ))
             }
-            Action::MspFail { system } => {
+            Action::MspFail { system, msp } => {
                 let f = self.find_frame(system)?;
-                self.fail_movers(f);
+                let which = match msp {
+                    Some(name) => Some(self.find_mover(f, name)?),
+                    None => None,
+                };
+                self.fail_movers(f, which);
                 Ok(Applied::new(
                     Effect::Fault,
-                    format!("the mover service partitions of {system} failed"),
+                    match msp {
+                        Some(name) => format!("mover {name} of {system} failed"),
+                        None => format!("the mover service partitions of {system} failed"),
+                    },
                 ))
             }
             Action::FrameFail { system } => {
@@ -265,40 +282,5 @@ impl Engine {
                 ))
             }
         }
-    }
-
-    /// Moves every partition of `from` not already moving to `to`, each validated against the
-    /// placements before it: (moving, refused).
-    fn evacuate(&mut self, from: super::FrameId, to: super::FrameId) -> (usize, usize) {
-        let residents: Vec<_> = self
-            .world
-            .partition_ids()
-            .filter(|&p| {
-                let part = self.world.partition(p);
-                part.frame == from && part.active_move.is_none()
-            })
-            .collect();
-        let mut verdicts = Vec::with_capacity(residents.len());
-        {
-            let mut ledger = self.ledger(&Reservations::default());
-            for &p in &residents {
-                let v = ledger.validate(p, to);
-                if v.ok() {
-                    ledger.place(p, to);
-                }
-                verdicts.push(v);
-            }
-        }
-        let (mut moving, mut refused) = (0, 0);
-        for (p, v) in residents.into_iter().zip(verdicts) {
-            if v.ok() {
-                self.start_move(p, to);
-                moving += 1;
-            } else {
-                let _ = self.refuse_invalid(v);
-                refused += 1;
-            }
-        }
-        (moving, refused)
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::evacuation::{LeftBehind, Placement};
 use crate::spec::FinalPhase;
 
 /// Something that happened at simulated time `t` (seconds).
@@ -86,9 +87,22 @@ pub enum EventKind {
     },
     EvacuationStarted {
         from: String,
-        to: String,
+        /// The frame named, or none when the placement rule chose per partition.
+        to: Option<String>,
         moving: usize,
         refused: usize,
+        /// Where the placement rule put each partition (only when no frame was named).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        placements: Vec<Placement>,
+    },
+    /// Every move of an evacuation has ended: whether the frame is empty, and what is left.
+    EvacuationCompleted {
+        from: String,
+        moved: usize,
+        refused: usize,
+        total_s: f64,
+        frame_empty: bool,
+        left: Vec<LeftBehind>,
     },
     /// An action that could not be carried out (unknown partition, nothing to stop...).
     ActionRefused {
@@ -107,6 +121,15 @@ pub enum EventKind {
     },
     MspFailed {
         system: String,
+        /// The one mover that failed, when not all of them did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msp: Option<String>,
+    },
+    /// A move's mover failed and its standby pair carries on, after a pause.
+    MspFailover {
+        partition: String,
+        from_pair: String,
+        to_pair: String,
     },
     FrameFailed {
         system: String,
@@ -233,11 +256,13 @@ impl Event {
             EventKind::AutoConvergeChanged { .. } => "auto_converge_changed",
             EventKind::DedicatedIoRemoved { .. } => "dedicated_io_removed",
             EventKind::EvacuationStarted { .. } => "evacuation_started",
+            EventKind::EvacuationCompleted { .. } => "evacuation_completed",
             EventKind::ActionRefused { .. } => "action_refused",
             EventKind::LinkDown { .. } => "link_down",
             EventKind::LinkDegraded { .. } => "link_degraded",
             EventKind::LinkRestored { .. } => "link_restored",
             EventKind::MspFailed { .. } => "msp_failed",
+            EventKind::MspFailover { .. } => "msp_failover",
             EventKind::FrameFailed { .. } => "frame_failed",
             EventKind::PartitionDown { .. } => "partition_down",
             EventKind::MoveStalled { .. } => "move_stalled",

@@ -3,6 +3,7 @@
 //! partition resumes on the source; in the pull phase it blocks on its missing pages and is
 //! lost past `pull_timeout_s`.
 
+use super::clock::secs_to_ns;
 use super::{Engine, EventKind, FrameId, MoveId, Phase};
 use crate::units::num;
 
@@ -55,11 +56,72 @@ impl Engine {
         }
     }
 
-    /// The mover service partitions of a frame fail (for the rest of the run).
-    pub(super) fn fail_movers(&mut self, f: FrameId) {
-        self.world.frames[f.index()].movers_failed = true;
-        let system = self.world.frame_name(f).to_string();
-        self.emit(self.clock.now_ns, EventKind::MspFailed { system });
+    /// A mover of a frame fails, or all of them (for the rest of the run).
+    pub(super) fn fail_movers(&mut self, f: FrameId, which: Option<usize>) {
+        let frame = &mut self.world.frames[f.index()];
+        let mut msp = None;
+        for (k, m) in frame.movers.iter_mut().enumerate() {
+            if which.is_none_or(|w| w == k) {
+                m.failed = true;
+                if which.is_some() {
+                    msp = Some(m.name.clone());
+                }
+            }
+        }
+        let system = frame.spec.name.clone();
+        self.emit(self.clock.now_ns, EventKind::MspFailed { system, msp });
+    }
+
+    /// Why a mover a move relies on is out, if one is: all of a frame's movers, or the one.
+    fn mover_fault(&self, f: FrameId, k: Option<usize>) -> Option<String> {
+        let frame = self.world.frame(f);
+        if frame.movers_failed() {
+            return Some(format!(
+                "the mover service partitions of {} failed",
+                frame.spec.name
+            ));
+        }
+        let m = &frame.movers[k?];
+        m.failed
+            .then(|| format!("mover {} of {} failed", m.name, frame.spec.name))
+    }
+
+    /// A move whose mover failed carries on over its standby pair, if it has one that works:
+    /// it pauses `policy.msp_failover_s` while the new pair takes over.
+    fn fail_over(&mut self, id: MoveId, t0: u64) -> bool {
+        let m = &self.moves[id.index()];
+        let (Some(route), true) = (m.route, m.life.phase.uses_slot()) else {
+            return false;
+        };
+        let Some((s, t)) = route.standby else {
+            return false;
+        };
+        let primary_out = self.mover_fault(m.from, Some(route.source)).is_some()
+            || self.mover_fault(m.to, Some(route.target)).is_some();
+        let standby_out = self.mover_fault(m.from, Some(s)).is_some()
+            || self.mover_fault(m.to, Some(t)).is_some();
+        if !primary_out || standby_out || m.life.phase == Phase::Suspended {
+            return false;
+        }
+        let (from, to) = (m.from, m.to);
+        let names = |f: FrameId, k: usize| self.world.frame(f).movers[k].name.clone();
+        let event = EventKind::MspFailover {
+            partition: self.world.partition(m.partition).spec.name.clone(),
+            from_pair: format!("{}/{}", names(from, route.source), names(to, route.target)),
+            to_pair: format!("{}/{}", names(from, s), names(to, t)),
+        };
+        // The failed pair's slots are given back; the standby pair's are already held.
+        self.release_pair(from, to, (route.source, route.target));
+        let m = &mut self.moves[id.index()];
+        m.route = Some(super::Route {
+            source: s,
+            target: t,
+            standby: None,
+        });
+        m.transfer.paused_until_ns =
+            Some(t0.saturating_add(secs_to_ns(self.policy.msp_failover_s)));
+        self.emit(t0, event);
+        true
     }
 
     /// A whole frame fails: its partitions stop, except those whose move has them running
@@ -79,7 +141,9 @@ impl Engine {
                 .move_of(p)
                 .is_some_and(|m| m.life.phase == Phase::Pulling && m.to != f);
             let part = self.world.partition(p);
-            if part.frame == f && part.down.is_none() && part.memory.is_some() && !elsewhere {
+            if part.frame == f && part.down.is_none() && part.active && !elsewhere {
+                // Its writes up to now count; from now it makes none.
+                self.sync_partition(p);
                 let reason = format!("{system} failed");
                 self.world.partition_mut(p).down = Some(reason.clone());
                 let partition = self.world.partition(p).spec.name.clone();
@@ -97,15 +161,14 @@ impl Engine {
                 return Some((format!("{} failed", self.world.frame_name(f)), true));
             }
         }
-        for f in [m.from, m.to] {
-            if self.world.frame(f).movers_failed {
-                return Some((
-                    format!(
-                        "the mover service partitions of {} failed",
-                        self.world.frame_name(f)
-                    ),
-                    true,
-                ));
+        let route = m.route;
+        let movers = [
+            (m.from, route.map(|r| r.source)),
+            (m.to, route.map(|r| r.target)),
+        ];
+        for (f, k) in movers {
+            if let Some(why) = self.mover_fault(f, k) {
+                return Some((why, true));
             }
         }
         self.link_faults
@@ -119,6 +182,11 @@ impl Engine {
             let id = MoveId::new(i);
             if !self.moves[i].life.phase.in_flight() {
                 continue;
+            }
+            self.fail_over(id, t0);
+            let pause = &mut self.moves[i].transfer.paused_until_ns;
+            if pause.is_some_and(|until| until <= t0) {
+                *pause = None;
             }
             let Some((reason, permanent)) = self.path_fault(id) else {
                 self.moves[i].ending.path_down_ns = None;
@@ -191,15 +259,12 @@ impl Engine {
             resumed = Some((ms, m.window.users_dropped));
         }
         self.finish_move(id, Phase::Failed, at);
+        let source_intact = self.moves[id.index()].ending.source_intact == Some(true);
         self.moves[id.index()].ending.failure = Some(reason.clone());
         let part = self.world.partition_mut(p);
         if phase != Phase::Queued {
             part.needs_recovery = Some(reason.clone());
         }
-        let source_intact = part
-            .memory
-            .as_ref()
-            .is_none_or(|mem| mem.version_sum() == part.page_writes);
         let partition = part.spec.name.clone();
         if let Some((downtime_ms, users_dropped)) = resumed {
             self.emit(
@@ -236,7 +301,7 @@ impl Engine {
         m.ending.failure = Some(reason.clone());
         self.finish_move(id, Phase::Failed, at);
         let part = self.world.partition_mut(p);
-        part.memory = None;
+        part.active = false;
         part.users_connected = 0;
         part.down = Some(format!("lost: {reason}"));
         part.needs_recovery = Some(reason.clone());

@@ -3,20 +3,65 @@
 
 use super::clock::secs_to_ns;
 use super::image::TargetImage;
+use super::moves::{MoverRequest, Route};
 use super::outcome::{Applied, Effect, Outcome, Reason, Refused};
 use super::{
     Engine, EventKind, FrameId, INACTIVE_MOVE_S, Move, MoveId, PartitionId, Phase, Validation,
 };
-use crate::sim::Bitmap;
+use crate::sim::memory::BYTES_PER_PAGE_IN_MOTION;
+use crate::sim::{Bitmap, PageMemory};
+use crate::spec::Redundancy;
+use crate::units::bytes;
 
 impl Engine {
     /// Validates and, when valid, starts or queues the move.
-    pub(super) fn migrate(&mut self, p: PartitionId, to: FrameId) -> Outcome {
-        let v = self.validate(p, to);
+    pub(super) fn migrate(
+        &mut self,
+        p: PartitionId,
+        to: FrameId,
+        request: MoverRequest,
+    ) -> Outcome {
+        let v = self.validate_request(p, to, &request);
         if !v.ok() {
             return Err(self.refuse_invalid(v));
         }
-        Ok(self.start_move(p, to))
+        self.check_page_state(p)?;
+        Ok(self.start_move(p, to, request))
+    }
+
+    /// Page state a move of `p` holds while it runs, bytes.
+    fn page_state_bytes(&self, p: PartitionId) -> u64 {
+        let part = self.world.partition(p);
+        if part.active {
+            (part.pages as f64 * BYTES_PER_PAGE_IN_MOTION).ceil() as u64
+        } else {
+            0
+        }
+    }
+
+    /// Refuses a move whose page state would not fit beside the moves already in flight.
+    pub(super) fn check_page_state(&self, p: PartitionId) -> Result<(), Refused> {
+        let held: u64 = self
+            .moves
+            .iter()
+            .filter(|m| m.life.phase.in_flight())
+            .map(|m| self.page_state_bytes(m.partition))
+            .sum();
+        let need = self.page_state_bytes(p);
+        if held.saturating_add(need) <= self.page_state_budget {
+            return Ok(());
+        }
+        Err(Refused::new(
+            Reason::NoMemory,
+            format!(
+                "the simulation cannot hold the page state of {}: it needs {}, and the moves in \
+                 flight hold {} of the {} this machine can give",
+                self.world.partition(p).spec.name,
+                bytes(need as f64),
+                bytes(held as f64),
+                bytes(self.page_state_budget as f64)
+            ),
+        ))
     }
 
     /// Reports a failed validation (`validation_failed`) and makes it the refusal.
@@ -34,10 +79,17 @@ impl Engine {
     }
 
     /// Starts a validated move, or queues it when a frame has no mover slot free.
-    pub(super) fn start_move(&mut self, p: PartitionId, to: FrameId) -> Applied {
+    pub(super) fn start_move(
+        &mut self,
+        p: PartitionId,
+        to: FrameId,
+        request: MoverRequest,
+    ) -> Applied {
         let now = self.clock.now_ns;
+        // From now on the step loop writes its memory: bring it up to date first.
+        self.sync_partition(p);
         let part = self.world.partition(p);
-        let inactive = part.memory.is_none();
+        let inactive = !part.active;
         let id = MoveId::new(self.moves.len());
         let from = part.frame;
         self.moves.push(Move::new(
@@ -46,6 +98,7 @@ impl Engine {
             from,
             to,
             inactive,
+            request,
             self.policy.auto_converge,
             now,
         ));
@@ -53,8 +106,8 @@ impl Engine {
         let name = self.world.partition(p).spec.name.clone();
         // The queue is settled whenever an action arrives (every move in it waits on a frame
         // with no slot free): only the new move can start now.
-        if self.slot_free(from) && self.slot_free(to) {
-            self.begin(id, now);
+        if let Some(route) = self.free_route(id) {
+            self.begin(id, route, now);
             return Applied::new(
                 Effect::Started { partition: p, id },
                 format!("{name} moving to {}", self.world.frame_name(to)),
@@ -81,8 +134,71 @@ impl Engine {
         )
     }
 
-    fn slot_free(&self, f: FrameId) -> bool {
-        self.busy[f.index()] < self.msp_slots(f)
+    /// A mover of frame `f` for a new move: the one asked for, or the least busy that works,
+    /// if it has a slot free; `except` is one already taken by the move.
+    fn free_mover(
+        &self,
+        f: FrameId,
+        wanted: Option<usize>,
+        except: Option<usize>,
+    ) -> Option<usize> {
+        let frame = self.world.frame(f);
+        if frame.failed {
+            return None;
+        }
+        let ops = self.policy.msp_max_ops;
+        let usable = |k: usize| {
+            let m = &frame.movers[k];
+            !m.failed && m.busy < ops && Some(k) != except
+        };
+        match wanted {
+            Some(k) => usable(k).then_some(k),
+            // Least busy first; the first of equals, so that the choice is the same every run.
+            None => (0..frame.movers.len())
+                .filter(|&k| usable(k))
+                .min_by_key(|&k| frame.movers[k].busy),
+        }
+    }
+
+    /// The movers a move could start on now, if both frames have a slot free.
+    fn free_route(&self, id: MoveId) -> Option<Route> {
+        let m = &self.moves[id.index()];
+        let r = m.request;
+        let source = self.free_mover(m.from, r.source, None)?;
+        let target = self.free_mover(m.to, r.target, None)?;
+        let standby = match r.redundant {
+            Redundancy::Off => None,
+            _ => self
+                .free_mover(m.from, None, Some(source))
+                .zip(self.free_mover(m.to, None, Some(target))),
+        };
+        if r.redundant == Redundancy::Required && standby.is_none() {
+            return None;
+        }
+        Some(Route {
+            source,
+            target,
+            standby,
+        })
+    }
+
+    /// Takes (`+1`) or gives back (`-1`) the mover slots of a route.
+    fn hold_route(&mut self, from: FrameId, to: FrameId, route: Route, delta: i32) {
+        let pairs = std::iter::once((route.source, route.target)).chain(route.standby);
+        for (s, t) in pairs {
+            for (f, k) in [(from, s), (to, t)] {
+                let busy = &mut self.world.frames[f.index()].movers[k].busy;
+                *busy = busy.saturating_add_signed(delta);
+            }
+        }
+    }
+
+    /// Gives back the slots of one mover pair.
+    pub(super) fn release_pair(&mut self, from: FrameId, to: FrameId, (s, t): (usize, usize)) {
+        for (f, k) in [(from, s), (to, t)] {
+            let busy = &mut self.world.frames[f.index()].movers[k].busy;
+            *busy = busy.saturating_sub(1);
+        }
     }
 
     /// Starts every queued move that has a mover slot free on both frames, in order.
@@ -91,10 +207,9 @@ impl Engine {
         let mut k = 0;
         while k < self.queue.len() {
             let id = self.queue[k];
-            let m = &self.moves[id.index()];
-            if self.slot_free(m.from) && self.slot_free(m.to) {
+            if let Some(route) = self.free_route(id) {
                 self.queue.remove(k);
-                self.begin(id, now);
+                self.begin(id, route, now);
             } else {
                 k += 1;
             }
@@ -102,11 +217,12 @@ impl Engine {
     }
 
     /// A move takes its mover slots and starts: the profile travels, or round 1 begins.
-    fn begin(&mut self, id: MoveId, now: u64) {
+    fn begin(&mut self, id: MoveId, route: Route, now: u64) {
         let latency_s = self.world.link.latency_s;
+        let (from, to) = (self.moves[id.index()].from, self.moves[id.index()].to);
+        self.hold_route(from, to, route, 1);
         let m = &mut self.moves[id.index()];
-        self.busy[m.from.index()] += 1;
-        self.busy[m.to.index()] += 1;
+        m.route = Some(route);
         let p = m.partition;
         let pages = self.world.partition(p).pages;
         m.life.started_ns = Some(now);
@@ -121,9 +237,11 @@ impl Engine {
             m.rounds.started_ns = now;
             // Round 1 sends everything; from here on every write is tracked.
             m.transfer.send = Bitmap::full(pages);
-            if let Some(mem) = &mut self.world.partitions[p.index()].memory {
-                mem.dirty = Some(Bitmap::new(pages));
-            }
+            let part = &mut self.world.partitions[p.index()];
+            let mut memory = PageMemory::new(pages);
+            memory.dirty = Some(Bitmap::new(pages));
+            part.memory = Some(memory);
+            part.page_writes = 0;
         }
         let m = &self.moves[id.index()];
         let event = EventKind::MigrationStarted {
@@ -138,19 +256,27 @@ impl Engine {
     /// Ends a move in `phase` (Completed, Stopped or Failed): its mover slots are freed, its
     /// page state released, the partition free to move again.
     pub(super) fn finish_move(&mut self, id: MoveId, phase: Phase, at: u64) {
-        let m = &mut self.moves[id.index()];
-        if m.life.phase.uses_slot() {
-            self.busy[m.from.index()] -= 1;
-            self.busy[m.to.index()] -= 1;
+        let m = &self.moves[id.index()];
+        if let (true, Some(route)) = (m.life.phase.uses_slot(), m.route) {
+            self.hold_route(m.from, m.to, route, -1);
         }
+        let m = &mut self.moves[id.index()];
         m.finish(phase, at);
         let p = m.partition;
         self.queue.retain(|&q| q != id);
-        let part = self.world.partition_mut(p);
-        part.active_move = None;
-        if let Some(mem) = &mut part.memory {
-            mem.dirty = None;
+        let written_to = self.written_to_ns;
+        let part = &mut self.world.partitions[p.index()];
+        if matches!(phase, Phase::Stopped | Phase::Failed) {
+            let intact = part
+                .memory
+                .as_ref()
+                .is_none_or(|mem| mem.version_sum() == part.page_writes);
+            self.moves[id.index()].ending.source_intact = Some(intact);
         }
+        part.active_move = None;
+        // Its page state goes with the move; from here it is a partition at rest.
+        part.memory = None;
+        part.synced_ns = written_to;
     }
 
     /// Stops a move before the point of no return.

@@ -27,6 +27,7 @@
 mod advice;
 mod apply;
 mod clock;
+pub mod evacuation;
 pub mod event;
 mod faults;
 pub mod ids;
@@ -35,6 +36,7 @@ mod lifecycle;
 pub mod moves;
 pub mod outcome;
 pub mod predictor;
+mod rest;
 mod rounds;
 pub mod snapshot;
 mod switchover;
@@ -46,18 +48,20 @@ mod writes;
 use std::collections::VecDeque;
 
 pub use clock::{STEP_NS, secs_to_ns};
+pub use evacuation::{Evacuation, LeftBehind, Placement};
 pub use event::{Completion, Event, EventKind, RoundStats, SwitchReason};
 pub use ids::{FrameId, MoveId, PartitionId};
 pub use image::{MAP_CELLS, verify};
-pub use moves::{BytesByPhase, Move, Phase, RateSample};
+pub use moves::{BytesByPhase, Move, MoverRequest, Phase, RateSample, Route};
 pub use outcome::{Applied, Effect, Outcome, Reason, Refused};
 pub use predictor::Prediction;
 pub use snapshot::Snapshot;
 pub use validation::{Check, Reservations, Validation};
-pub use world::{Frame, Partition};
+pub use world::{Frame, Mover, Partition};
 
 use crate::sim::Link;
-use crate::spec::{Action, Policy, Scenario};
+use crate::sim::memory::available_memory_bytes;
+use crate::spec::{Action, Policy, Redundancy, Scenario};
 use clock::{Clock, Script};
 use faults::LinkFaults;
 use validation::Ledger;
@@ -75,9 +79,14 @@ pub struct Engine {
     moves: Vec<Move>,
     /// Moves waiting for a mover slot, in the order they asked.
     queue: VecDeque<MoveId>,
-    /// Mover slots in use per frame (moves in a slot-holding phase through it).
-    busy: Vec<u32>,
+    /// Every evacuation asked for, in order.
+    evacuations: Vec<Evacuation>,
     clock: Clock,
+    /// The partitions' writes are accounted up to here (the end of the last step whose writes
+    /// ran): what a partition at rest is caught up to.
+    written_to_ns: u64,
+    /// Bytes of page state the moves in flight may hold together (this machine's memory).
+    page_state_budget: u64,
     script: Script,
     link_faults: LinkFaults,
     events: Vec<Event>,
@@ -85,15 +94,25 @@ pub struct Engine {
 
 impl Engine {
     /// Builds the world of a scenario. The scenario is expected to have passed its checks
-    /// (`scenario::check`); unknown frames here are an error, not a panic.
+    /// (`scenario::check`); unknown frames here are an error, not a panic. Moves may hold page
+    /// state up to three quarters of this machine's available memory (see `with_budget`).
     pub fn new(s: &Scenario) -> Result<Engine, String> {
+        let budget = available_memory_bytes().map_or(u64::MAX, |b| b / 4 * 3);
+        Engine::with_budget(s, budget)
+    }
+
+    /// As `new`, with moves in flight holding at most `page_state_bytes` of page state
+    /// together: a move that would need more is refused (`Reason::NoMemory`).
+    pub fn with_budget(s: &Scenario, page_state_bytes: u64) -> Result<Engine, String> {
         let world = World::new(s)?;
         Ok(Engine {
-            busy: vec![0; world.frames.len()],
+            written_to_ns: 0,
+            page_state_budget: page_state_bytes,
             world,
             policy: s.policy.clone(),
             moves: Vec::new(),
             queue: VecDeque::new(),
+            evacuations: Vec::new(),
             clock: Clock::default(),
             script: Script::new(&s.script),
             link_faults: LinkFaults::default(),
@@ -121,6 +140,10 @@ impl Engine {
             if self.moves[i].life.phase.in_flight() {
                 self.progress(MoveId::new(i), t0);
             }
+        }
+        // Evacuations whose last move ended in this step report it.
+        if self.evacuations.iter().any(|e| e.finished_ns.is_none()) {
+            self.check_evacuations(t0);
         }
         self.clock.now_ns = t0 + STEP_NS;
         for m in self.moves.iter_mut().filter(|m| {
@@ -188,6 +211,11 @@ impl Engine {
         &self.moves
     }
 
+    /// Every evacuation asked for so far, in order.
+    pub fn evacuations(&self) -> &[Evacuation] {
+        &self.evacuations
+    }
+
     pub fn frame(&self, f: FrameId) -> &Frame {
         self.world.frame(f)
     }
@@ -239,7 +267,7 @@ impl Engine {
 
     /// Mover slots in use on a frame.
     pub fn msp_in_use(&self, f: FrameId) -> u32 {
-        self.busy[f.index()]
+        self.world.frame(f).movers.iter().map(|m| m.busy).sum()
     }
 
     // ----- validation -----
@@ -250,13 +278,69 @@ impl Engine {
 
     /// Validates moving partition `p` to frame `to`, reporting every check.
     pub fn validate(&self, p: PartitionId, to: FrameId) -> Validation {
-        self.validate_with(p, to, &Reservations::default())
+        self.validate_request(p, to, &MoverRequest::default())
     }
 
     /// Validates a move as `validate` does, with a plan's own moves and faults on top of the
     /// world (`lpm check`).
     pub fn validate_with(&self, p: PartitionId, to: FrameId, plan: &Reservations) -> Validation {
-        self.ledger(plan).validate(p, to)
+        self.ledger(plan).validate(p, to, &MoverRequest::default())
+    }
+
+    /// Validates a move on the movers it asks for.
+    pub fn validate_request(
+        &self,
+        p: PartitionId,
+        to: FrameId,
+        request: &MoverRequest,
+    ) -> Validation {
+        self.ledger(&Reservations::default())
+            .validate(p, to, request)
+    }
+
+    /// Validates moving `p` to every frame, in frame order (a target picker's verdicts).
+    pub fn validate_targets(&self, p: PartitionId) -> Vec<Validation> {
+        let ledger = self.ledger(&Reservations::default());
+        self.world
+            .frame_ids()
+            .map(|f| ledger.validate(p, f, &MoverRequest::default()))
+            .collect()
+    }
+
+    /// The mover of frame `f` named `name`.
+    pub fn find_mover(&self, f: FrameId, name: &str) -> Result<usize, Refused> {
+        let frame = self.world.frame(f);
+        frame.find_mover(name).ok_or_else(|| {
+            let names: Vec<&str> = frame.movers.iter().map(|m| m.name.as_str()).collect();
+            Refused::unknown(format!(
+                "no mover named {name:?} on {} (its movers are {})",
+                frame.spec.name,
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// The movers a move asks for by name, as the engine knows them.
+    fn resolve_movers(
+        &self,
+        p: PartitionId,
+        to: FrameId,
+        source: &Option<String>,
+        dest: &Option<String>,
+        redundant: Redundancy,
+    ) -> Result<MoverRequest, Refused> {
+        let from = self.world.partition(p).frame;
+        Ok(MoverRequest {
+            source: source
+                .as_deref()
+                .map(|n| self.find_mover(from, n))
+                .transpose()?,
+            target: dest
+                .as_deref()
+                .map(|n| self.find_mover(to, n))
+                .transpose()?,
+            redundant,
+        })
     }
 
     /// Validates by name (`partition` as `name` or `frame/name`).

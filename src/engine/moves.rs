@@ -8,6 +8,7 @@ use super::event::{RoundStats, SwitchReason};
 use super::ids::{FrameId, MoveId, PartitionId};
 use super::image::TargetImage;
 use crate::sim::Bitmap;
+use crate::spec::Redundancy;
 
 /// Where a move stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +118,8 @@ pub(super) struct Transfer {
     pub(super) final_rate_pages_s: f64,
     pub(super) bytes: BytesByPhase,
     pub(super) demand_faults: u64,
+    /// Sending nothing until then, ns: a standby mover pair is taking over.
+    pub(super) paused_until_ns: Option<u64>,
 }
 
 /// The pre-copy rounds.
@@ -177,6 +180,26 @@ pub(super) struct Ending {
     pub(super) path_down_ns: Option<u64>,
     /// Pages the target never received, when a fault in the pull phase lost them.
     pub(super) pages_lost: u64,
+    /// For a move that ended before resuming (stopped, failed), whether the source's memory
+    /// still held every write the partition made during it.
+    pub(super) source_intact: Option<bool>,
+}
+
+/// The movers a move runs on: one on each frame (indices into the frames' movers), and, with
+/// redundancy, a standby pair that carries on if the first fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    pub source: usize,
+    pub target: usize,
+    pub standby: Option<(usize, usize)>,
+}
+
+/// The movers a move asks for: named ones, or the engine's choice; and its redundancy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MoverRequest {
+    pub source: Option<usize>,
+    pub target: Option<usize>,
+    pub redundant: Redundancy,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +209,9 @@ pub struct Move {
     pub(super) from: FrameId,
     pub(super) to: FrameId,
     pub(super) inactive: bool,
+    pub(super) request: MoverRequest,
+    /// The movers it holds, once it has started.
+    pub(super) route: Option<Route>,
     pub(super) life: Lifecycle,
     pub(super) image: TargetImage,
     pub(super) transfer: Transfer,
@@ -203,6 +229,7 @@ impl Move {
         from: FrameId,
         to: FrameId,
         inactive: bool,
+        request: MoverRequest,
         auto_converge: bool,
         now: u64,
     ) -> Move {
@@ -212,6 +239,8 @@ impl Move {
             from,
             to,
             inactive,
+            request,
+            route: None,
             life: Lifecycle {
                 phase: Phase::Queued,
                 log: vec![(Phase::Queued, now)],
@@ -344,6 +373,11 @@ impl Move {
         self.to
     }
 
+    /// The movers it runs on, once started.
+    pub fn route(&self) -> Option<Route> {
+        self.route
+    }
+
     /// A profile-only move of a partition that is not activated.
     pub fn inactive(&self) -> bool {
         self.inactive
@@ -386,6 +420,11 @@ impl Move {
 
     pub fn verified(&self) -> Option<bool> {
         self.ending.verified
+    }
+
+    /// For a stopped or failed move: the source's memory held every write made during it.
+    pub fn source_intact(&self) -> Option<bool> {
+        self.ending.source_intact
     }
 
     /// The suspend window as (opened at, due to close at), ns, while it is open.

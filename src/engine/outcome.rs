@@ -69,6 +69,8 @@ pub enum Reason {
     SameFrame,
     /// `Recover` with no failed move to clean up.
     NothingToRecover,
+    /// The simulation cannot hold the move's page state with the moves already in flight.
+    NoMemory,
 }
 
 /// An applied action: what it did, in words and in kind.

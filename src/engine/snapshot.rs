@@ -220,7 +220,7 @@ impl Engine {
                     msp_slots: self.msp_slots(f),
                     msp_in_use: self.msp_in_use(f),
                     failed: frame.failed,
-                    msps_failed: frame.movers_failed,
+                    msps_failed: frame.movers_failed(),
                     partitions,
                 }
             })
@@ -248,7 +248,7 @@ impl Engine {
                     cpus: p.spec.cpus,
                     compat: p.spec.compat,
                     workload: p.spec.workload.kind().to_string(),
-                    writes_mib_s: if p.memory.is_some() && status != PartitionStatus::Suspended {
+                    writes_mib_s: if p.active && status != PartitionStatus::Suspended {
                         world.link.pages_s_to_mib_s(self.write_pages_s(pi))
                     } else {
                         0.0

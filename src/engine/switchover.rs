@@ -16,7 +16,8 @@ impl Engine {
     ) {
         let i = id.index();
         let p = self.moves[i].partition;
-        let cap = self.cap_pages_s(p);
+        // The final copy runs at the move's full rate: its cap, the path, its movers' adapters.
+        let cap = self.alone_pages_s(&self.moves[i]);
         let mem = self.world.partitions[p.index()]
             .memory
             .as_mut()
@@ -93,14 +94,8 @@ impl Engine {
         let p = self.moves[i].partition;
         let part = &mut self.world.partitions[p.index()];
         let m = &mut self.moves[i];
-        let verified = match &mut part.memory {
-            Some(mem) => {
-                let ok = m.image.verify(&mem.versions);
-                // The target copy is now the partition's memory; the source copy is released.
-                mem.versions = std::mem::take(&mut m.image.versions);
-                mem.dirty = None;
-                ok
-            }
+        let verified = match &part.memory {
+            Some(mem) => m.image.verify(&mem.versions),
             // A profile-only move: the configuration arrives whole.
             None => true,
         };

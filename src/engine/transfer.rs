@@ -3,8 +3,7 @@
 //! inside the step.
 
 use super::clock::{STEP_NS, STEP_S};
-use super::{Engine, MoveId, PartitionId, Phase};
-use crate::sim::link::fair_shares;
+use super::{Engine, FrameId, MoveId, PartitionId, Phase};
 
 impl Engine {
     /// The link's payload rate now, pages/s: nothing while it is down, less while degraded.
@@ -28,32 +27,67 @@ impl Engine {
         }
     }
 
-    /// Shares the link among the moves that are sending, max-min fair within their caps; a
-    /// stop-and-copy in its suspend window goes first.
+    /// Shares the network among the moves that are sending: each crosses its source mover's
+    /// adapter, its target mover's adapter and the path between its frames, and gets the
+    /// max-min fair share of all of them within its own cap. A stop-and-copy in its suspend
+    /// window holds its final rate on its resources first.
     pub(super) fn share_link(&mut self) {
-        let reserved: f64 = self
-            .moves
-            .iter()
-            .filter(|m| m.life.phase == Phase::Suspended)
-            .map(|m| m.transfer.final_rate_pages_s)
-            .sum();
-        let sending: Vec<usize> = (0..self.moves.len())
-            .filter(|&i| {
-                let m = &self.moves[i];
-                m.life.phase.sends() && m.ending.path_down_ns.is_none()
-            })
-            .collect();
         for m in &mut self.moves {
             m.transfer.share_pages_s = 0.0;
         }
+        let path_pages_s = self.link_pages_s();
+        let mut net = Network::default();
+        // Resources in a fixed order: paths first, then adapters, each in order of first use,
+        // so that ties between equal bottlenecks always break the same way.
+        let sending: Vec<usize> = (0..self.moves.len())
+            .filter(|&i| {
+                let m = &self.moves[i];
+                m.life.phase.sends()
+                    && m.ending.path_down_ns.is_none()
+                    && m.transfer.paused_until_ns.is_none()
+            })
+            .collect();
+        let suspended: Vec<usize> = (0..self.moves.len())
+            .filter(|&i| self.moves[i].life.phase == Phase::Suspended)
+            .collect();
+        for &i in sending.iter().chain(&suspended) {
+            let m = &self.moves[i];
+            net.path(m.from, m.to, path_pages_s);
+        }
+        for &i in sending.iter().chain(&suspended) {
+            let m = &self.moves[i];
+            if let Some(r) = m.route {
+                net.adapter(&self.world, m.from, r.source);
+                net.adapter(&self.world, m.to, r.target);
+            }
+        }
+        for &i in &suspended {
+            let m = &self.moves[i];
+            net.reserve(m, m.transfer.final_rate_pages_s);
+        }
+        let flows: Vec<Vec<usize>> = sending
+            .iter()
+            .map(|&i| net.crossed(&self.moves[i]))
+            .collect();
         let caps: Vec<f64> = sending
             .iter()
             .map(|&i| self.cap_pages_s(self.moves[i].partition))
             .collect();
-        let shares = fair_shares(self.link_pages_s() - reserved, &caps);
+        let shares = max_min_fair(&net.capacity(), &flows, &caps);
         for (&i, s) in sending.iter().zip(shares) {
             self.moves[i].transfer.share_pages_s = s;
         }
+    }
+
+    /// The rate a move could get alone, pages/s: its cap, the path and its movers' adapters.
+    pub(super) fn alone_pages_s(&self, m: &super::Move) -> f64 {
+        let mut rate = self.cap_pages_s(m.partition);
+        if let Some(r) = m.route {
+            rate = rate
+                .min(self.world.frame(m.from).movers[r.source].pages_s)
+                .min(self.world.frame(m.to).movers[r.target].pages_s);
+        }
+        rate
     }
 
     /// One step of one move's progress, through as many phase changes as fall inside it.
@@ -126,4 +160,127 @@ impl Engine {
             }
         }
     }
+}
+
+/// The resources moves cross this step: a path per pair of frames in use, an adapter per mover
+/// in use, each with its capacity less what suspend windows hold.
+#[derive(Default)]
+struct Network {
+    paths: Vec<((FrameId, FrameId), f64)>,
+    adapters: Vec<((FrameId, usize), f64)>,
+    /// What suspend windows hold on each resource, summed in move order.
+    held: Vec<f64>,
+}
+
+impl Network {
+    fn key(a: FrameId, b: FrameId) -> (FrameId, FrameId) {
+        (a.min(b), a.max(b))
+    }
+
+    fn path(&mut self, a: FrameId, b: FrameId, pages_s: f64) {
+        let k = Network::key(a, b);
+        if !self.paths.iter().any(|(p, _)| *p == k) {
+            self.paths.push((k, pages_s));
+        }
+    }
+
+    fn adapter(&mut self, world: &super::world::World, f: FrameId, k: usize) {
+        if !self.adapters.iter().any(|(a, _)| *a == (f, k)) {
+            self.adapters
+                .push(((f, k), world.frame(f).movers[k].pages_s));
+        }
+    }
+
+    /// The resources a move crosses, as indices into `capacity()`.
+    fn crossed(&self, m: &super::Move) -> Vec<usize> {
+        let k = Network::key(m.from, m.to);
+        let mut out = vec![self.paths.iter().position(|(p, _)| *p == k).unwrap_or(0)];
+        if let Some(r) = m.route {
+            for key in [(m.from, r.source), (m.to, r.target)] {
+                if let Some(a) = self.adapters.iter().position(|(x, _)| *x == key) {
+                    out.push(self.paths.len() + a);
+                }
+            }
+        }
+        out
+    }
+
+    fn reserve(&mut self, m: &super::Move, pages_s: f64) {
+        if self.held.is_empty() {
+            self.held = vec![0.0; self.paths.len() + self.adapters.len()];
+        }
+        for r in self.crossed(m) {
+            self.held[r] += pages_s;
+        }
+    }
+
+    /// Each resource's capacity this step, less what suspend windows hold.
+    fn capacity(&self) -> Vec<f64> {
+        let all = self
+            .paths
+            .iter()
+            .map(|p| p.1)
+            .chain(self.adapters.iter().map(|a| a.1));
+        all.enumerate()
+            .map(|(r, c)| c - self.held.get(r).copied().unwrap_or(0.0))
+            .collect()
+    }
+}
+
+/// Max-min fair shares by progressive filling: flow `f` crosses the resources `flows[f]` and
+/// wants at most `caps[f]`. Repeatedly, the resource whose even split among its unfixed flows
+/// is smallest is the bottleneck; flows whose cap is below that split are fixed at their cap
+/// first (smallest first), else the bottleneck's flows are fixed at its split. With a single
+/// resource this is exactly `sim::link::fair_shares`, operation for operation.
+pub fn max_min_fair(capacity: &[f64], flows: &[Vec<usize>], caps: &[f64]) -> Vec<f64> {
+    let mut left: Vec<f64> = capacity.iter().map(|c| c.max(0.0)).collect();
+    let mut share = vec![0.0; flows.len()];
+    let mut fixed = vec![false; flows.len()];
+    // Flows in cap order (stable), as `fair_shares` takes them.
+    let mut order: Vec<usize> = (0..flows.len()).collect();
+    order.sort_by(|&a, &b| caps[a].total_cmp(&caps[b]));
+    let mut count = vec![0usize; left.len()];
+    for f in flows {
+        for &r in f {
+            count[r] += 1;
+        }
+    }
+    let mut unfixed = flows.len();
+    while unfixed > 0 {
+        let Some(bottleneck) = (0..left.len())
+            .filter(|&r| count[r] > 0)
+            .min_by(|&a, &b| (left[a] / count[a] as f64).total_cmp(&(left[b] / count[b] as f64)))
+        else {
+            break;
+        };
+        let level = left[bottleneck] / count[bottleneck] as f64;
+        let fix = |f: usize, s: f64, left: &mut Vec<f64>, count: &mut Vec<usize>| {
+            for &r in &flows[f] {
+                left[r] -= s;
+                count[r] -= 1;
+            }
+            s
+        };
+        let smallest = order.iter().copied().find(|&f| !fixed[f]);
+        match smallest {
+            Some(f) if caps[f].max(0.0) <= level => {
+                share[f] = fix(f, caps[f].max(0.0), &mut left, &mut count);
+                fixed[f] = true;
+                unfixed -= 1;
+            }
+            _ => {
+                for f in order.clone() {
+                    if fixed[f] || !flows[f].contains(&bottleneck) {
+                        continue;
+                    }
+                    let even = left[bottleneck] / count[bottleneck] as f64;
+                    let s = caps[f].max(0.0).min(even);
+                    share[f] = fix(f, s, &mut left, &mut count);
+                    fixed[f] = true;
+                    unfixed -= 1;
+                }
+            }
+        }
+    }
+    share
 }

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{FrameId, PartitionId};
-use super::moves::{Move, Phase};
+use super::moves::{Move, MoverRequest, Phase};
 use super::world::World;
-use crate::spec::PartitionState;
+use crate::spec::{PartitionState, Redundancy};
 use crate::units::num;
 
 /// One precondition and whether it holds.
@@ -167,12 +167,17 @@ impl<'a> Ledger<'a> {
             return Some(why.clone());
         }
         let here = self.location[p.index()];
-        (self.failed[here.index()] && !self.world.frame(here).failed && part.memory.is_some())
+        (self.failed[here.index()] && !self.world.frame(here).failed && part.active)
             .then(|| format!("{} failed", self.world.frame_name(here)))
     }
 
-    /// Every check of moving `pi` to frame `ti`.
-    pub(super) fn validate(&self, pi: PartitionId, ti: FrameId) -> Validation {
+    /// Every check of moving `pi` to frame `ti` on the movers `request` asks for.
+    pub(super) fn validate(
+        &self,
+        pi: PartitionId,
+        ti: FrameId,
+        request: &MoverRequest,
+    ) -> Validation {
         let world = self.world;
         let p = world.partition(pi);
         let here = self.location[pi.index()];
@@ -340,33 +345,77 @@ impl<'a> Ledger<'a> {
                 format!("no partition named {name} on {}", to.name)
             },
         );
-        let msps_ok = self.movers(here) > 0 && self.movers(ti) > 0;
         v.check(
             "mover service partitions",
-            msps_ok,
-            if msps_ok {
-                format!(
+            self.movers_check(here, ti, request).is_ok(),
+            match self.movers_check(here, ti, request) {
+                Ok(()) => format!(
                     "{} MSP(s) on {}, {} on {}",
-                    from.msps, from.name, to.msps, to.name
-                )
-            } else {
-                let none: Vec<String> = [here, ti]
-                    .iter()
-                    .filter(|&&f| self.movers(f) == 0)
-                    .map(|&f| {
-                        let name = world.frame_name(f);
-                        if self.failed[f.index()] {
-                            format!("{name} (the frame is down)")
-                        } else if world.frame(f).movers_failed {
-                            format!("{name} (its movers failed)")
-                        } else {
-                            name.to_string()
-                        }
-                    })
-                    .collect();
-                format!("no mover service partition on {}", none.join(" and "))
+                    self.movers(here),
+                    from.name,
+                    self.movers(ti),
+                    to.name
+                ),
+                Err(why) => why,
             },
         );
         v
+    }
+
+    /// Movers on both frames for the move, as asked: at least one working on each side (the
+    /// named one, if one is named), two for a move that requires redundant pairs.
+    fn movers_check(
+        &self,
+        here: FrameId,
+        ti: FrameId,
+        request: &MoverRequest,
+    ) -> Result<(), String> {
+        let world = self.world;
+        let none: Vec<String> = [here, ti]
+            .iter()
+            .filter(|&&f| self.movers(f) == 0)
+            .map(|&f| {
+                let name = world.frame_name(f);
+                if self.failed[f.index()] {
+                    format!("{name} (the frame is down)")
+                } else if world.frame(f).movers_failed() {
+                    format!("{name} (its movers failed)")
+                } else {
+                    name.to_string()
+                }
+            })
+            .collect();
+        if !none.is_empty() {
+            return Err(format!(
+                "no mover service partition on {}",
+                none.join(" and ")
+            ));
+        }
+        for (f, named) in [(here, request.source), (ti, request.target)] {
+            if let Some(k) = named {
+                let m = &world.frame(f).movers[k];
+                if m.failed {
+                    return Err(format!(
+                        "mover {} of {} failed",
+                        m.name,
+                        world.frame_name(f)
+                    ));
+                }
+            }
+        }
+        if request.redundant == Redundancy::Required {
+            let short: Vec<&str> = [here, ti]
+                .iter()
+                .filter(|&&f| self.movers(f) < 2)
+                .map(|&f| world.frame_name(f))
+                .collect();
+            if !short.is_empty() {
+                return Err(format!(
+                    "redundant mover pairs need two working movers on each frame; {} has fewer",
+                    short.join(" and ")
+                ));
+            }
+        }
+        Ok(())
     }
 }

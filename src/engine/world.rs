@@ -4,7 +4,38 @@
 use super::ids::{FrameId, MoveId, PartitionId};
 use super::outcome::Refused;
 use crate::sim::{Link, PageMemory, SimRng, WorkloadGen};
-use crate::spec::{PartitionRef, PartitionSpec, PartitionState, Scenario, SystemSpec};
+use crate::spec::{LinkSpec, PartitionRef, PartitionSpec, PartitionState, Scenario, SystemSpec};
+
+/// A mover service partition: a VIOS that streams partitions' memory through its own adapter.
+#[derive(Debug, Clone)]
+pub struct Mover {
+    pub(super) name: String,
+    /// Its adapter's payload rate, pages/s.
+    pub(super) pages_s: f64,
+    pub(super) failed: bool,
+    /// Moves holding one of its slots.
+    pub(super) busy: u32,
+}
+
+impl Mover {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Moves holding one of its slots now.
+    pub fn busy(&self) -> u32 {
+        self.busy
+    }
+
+    /// Its adapter's payload rate, pages/s.
+    pub fn pages_s(&self) -> f64 {
+        self.pages_s
+    }
+}
 
 /// A frame (managed system) as the engine runs it.
 #[derive(Debug, Clone)]
@@ -12,8 +43,7 @@ pub struct Frame {
     pub(super) spec: SystemSpec,
     /// The whole frame failed (`FrameFail`).
     pub(super) failed: bool,
-    /// Its mover service partitions failed (`MspFail`).
-    pub(super) movers_failed: bool,
+    pub(super) movers: Vec<Mover>,
 }
 
 impl Frame {
@@ -29,17 +59,27 @@ impl Frame {
         self.failed
     }
 
+    /// It has movers and every one of them failed.
     pub fn movers_failed(&self) -> bool {
-        self.movers_failed
+        !self.movers.is_empty() && self.movers.iter().all(|m| m.failed)
+    }
+
+    pub fn movers(&self) -> &[Mover] {
+        &self.movers
     }
 
     /// Movers that can carry a move now.
     pub fn working_movers(&self) -> u32 {
-        if self.failed || self.movers_failed {
+        if self.failed {
             0
         } else {
-            self.spec.msps
+            self.movers.iter().filter(|m| !m.failed).count() as u32
         }
+    }
+
+    /// The mover named `name`, by index.
+    pub fn find_mover(&self, name: &str) -> Option<usize> {
+        self.movers.iter().position(|m| m.name == name)
     }
 }
 
@@ -50,8 +90,14 @@ pub struct Partition {
     /// The frame it runs on now.
     pub(super) frame: FrameId,
     pub(super) pages: usize,
-    /// `None` while not activated: no memory is in use.
+    /// It has a running operating system image: activated, and not lost.
+    pub(super) active: bool,
+    /// Its page-level memory: only while it moves (round 1 sends every page whatever its
+    /// contents, so a partition at rest needs none).
     pub(super) memory: Option<PageMemory>,
+    /// Its writes are accounted up to this time, ns. A partition without a move is brought up
+    /// to date only when something needs it (see `rest.rs`).
+    pub(super) synced_ns: u64,
     pub(super) writer: WorkloadGen,
     pub(super) cpu_throttle_pct: f64,
     pub(super) bandwidth_cap_mib_s: Option<f64>,
@@ -72,13 +118,14 @@ pub struct Partition {
 
 impl Partition {
     fn new(spec: &PartitionSpec, frame: FrameId, pages: usize, seed: u64) -> Partition {
-        let memory = (spec.state == PartitionState::Running).then(|| PageMemory::new(pages));
         let stream = format!("{}/{}", spec.system, spec.name);
         Partition {
             spec: spec.clone(),
             frame,
             pages,
-            memory,
+            active: spec.state == PartitionState::Running,
+            memory: None,
+            synced_ns: 0,
             writer: WorkloadGen::new(SimRng::new(seed, &stream)),
             cpu_throttle_pct: 0.0,
             bandwidth_cap_mib_s: None,
@@ -108,15 +155,25 @@ impl Partition {
         self.pages
     }
 
-    /// Its page-level memory; `None` while not activated or after it was lost.
+    /// Its page-level memory, while it moves.
     pub fn memory(&self) -> Option<&PageMemory> {
         self.memory.as_ref()
     }
 
+    /// It has a running operating system image: activated, and not lost (it may be down with
+    /// its frame).
+    pub fn active(&self) -> bool {
+        self.active
+    }
+
+    /// Page writes its workload has made, as far as they are accounted (see
+    /// `Engine::writes_of` for the figure up to now).
     pub fn writes(&self) -> u64 {
         self.writes
     }
 
+    /// Writes applied page by page to its memory since its move began: the memory's version
+    /// sum equals this.
     pub fn page_writes(&self) -> u64 {
         self.page_writes
     }
@@ -150,7 +207,7 @@ impl Partition {
     }
 
     pub fn is_running(&self) -> bool {
-        self.memory.is_some() && self.down.is_none()
+        self.active && self.down.is_none()
     }
 }
 
@@ -183,10 +240,27 @@ impl World {
             frames: s
                 .systems
                 .iter()
-                .map(|spec| Frame {
-                    spec: spec.clone(),
-                    failed: false,
-                    movers_failed: false,
+                .map(|spec| {
+                    let gbps = spec.mover_gbps.unwrap_or(s.link.bandwidth_gbps);
+                    let adapter = Link::new(
+                        &LinkSpec {
+                            bandwidth_gbps: gbps,
+                            ..s.link.clone()
+                        },
+                        s.page_size_kib,
+                    );
+                    Frame {
+                        spec: spec.clone(),
+                        failed: false,
+                        movers: (1..=spec.msps)
+                            .map(|k| Mover {
+                                name: format!("vios{k}"),
+                                pages_s: adapter.pages_per_s(),
+                                failed: false,
+                                busy: 0,
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
             partitions,

@@ -14,12 +14,15 @@ impl Engine {
         // A demand fault: one round trip, then the page at the full link rate.
         let page_s = 1.0 / link.pages_per_s().max(1e-9);
         let fault_ns = (2.0 * link.latency_s + page_s) * 1e9;
-        for p in self.world.partitions.iter_mut() {
-            let Some(mem) = &mut p.memory else { continue };
-            if p.down.is_some() {
+        // Only partitions with a move are stepped; the others are caught up when needed
+        // (rest.rs), with the same arithmetic.
+        for mv in self.moves.iter_mut().filter(|m| m.life.phase.in_flight()) {
+            let p = &mut self.world.partitions[mv.partition.index()];
+            if !p.active || p.down.is_some() {
                 continue;
             }
-            let mv = p.active_move.map(|m| &mut self.moves[m.index()]);
+            p.synced_ns = t0 + STEP_NS;
+            let mv = Some(mv);
             // On the target with its source unreachable, the partition soon blocks on a page
             // it lacks: it does no work until the source answers or is given up.
             if mv
@@ -50,6 +53,7 @@ impl Engine {
             match mv {
                 Some(m) if m.life.phase == Phase::Pulling => {
                     // On the target: a page still on the source is fetched first (a demand fault).
+                    let mem = p.memory.as_mut().expect("a moving partition has memory");
                     let writer = &mut p.writer;
                     let faults =
                         m.image
@@ -65,6 +69,7 @@ impl Engine {
                     p.stall_ns += faults as f64 * fault_ns;
                 }
                 Some(m) if m.life.phase == Phase::PreCopy => {
+                    let mem = p.memory.as_mut().expect("a moving partition has memory");
                     let versions = &mut mem.versions;
                     let dirty = mem.dirty.as_mut().expect("pre-copy tracks writes");
                     let mut fresh = 0u64;
@@ -75,12 +80,10 @@ impl Engine {
                     m.sampling.dirtied += fresh;
                     p.page_writes += n;
                 }
-                // Outside a move nothing reads page contents (round 1 sends every page whatever
-                // its version), so the writes are counted but not spent page by page: a cache
-                // miss per write across a whole estate of busy partitions would be most of the
-                // simulation's cost for nothing observable.
+                // Queued, or a profile on its way: nothing tracks the writes yet.
                 _ => {}
             }
         }
+        self.written_to_ns = t0 + STEP_NS;
     }
 }

@@ -3,7 +3,7 @@
 use super::sweep::table;
 use super::{Outcome, Preset, Subject, describe_policy, run_move, run_parallel, threads_for};
 use crate::Scenario;
-use crate::scenario::human_bytes;
+use crate::units::bytes as human_bytes;
 
 /// One platform's run of the move.
 #[derive(Debug, Clone, PartialEq)]

@@ -102,10 +102,7 @@ impl Subject {
         let mut one = s.clone();
         one.script = vec![ScriptStep {
             at_s: 0.0,
-            action: Action::Migrate {
-                partition: self.name.clone(),
-                to: self.to.clone(),
-            },
+            action: Action::migrate(self.name.clone(), self.to.clone()),
         }];
         one
     }

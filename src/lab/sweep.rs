@@ -3,9 +3,9 @@
 use super::{Outcome, Preset, Subject, run_move, run_parallel, threads_for};
 use crate::Scenario;
 use crate::report::svg::{Chart, Figure, Series, Style};
-use crate::scenario::human_bytes;
 use crate::spec::Switchover;
 use crate::spec::Workload;
+use crate::units::bytes as human_bytes;
 use crate::units::num;
 
 /// A parameter a sweep can vary.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::engine::{Completion, Event, EventKind, SwitchReason};
-use crate::scenario::human_bytes;
+use crate::units::bytes as human_bytes;
 
 /// What a run has done so far, counted from its events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -248,9 +248,36 @@ pub fn text_line(e: &Event) -> Option<String> {
             to,
             moving,
             refused,
+            ..
         } => line(
             from,
-            format!("evacuation to {to}: {moving} moving, {refused} refused"),
+            format!(
+                "evacuation to {}: {moving} moving, {refused} refused",
+                to.as_deref()
+                    .unwrap_or("the frames the placement rule picks")
+            ),
+        ),
+        EventKind::EvacuationCompleted {
+            from,
+            moved,
+            refused,
+            total_s,
+            frame_empty,
+            left,
+        } => line(
+            from,
+            format!(
+                "evacuation done in {total_s:.1} s: {moved} moved, {refused} refused; {}",
+                if *frame_empty {
+                    "the frame is empty".to_string()
+                } else {
+                    let why: Vec<String> = left
+                        .iter()
+                        .map(|l| format!("{} ({})", l.partition, l.reason))
+                        .collect();
+                    format!("still on it: {}", why.join(", "))
+                }
+            ),
         ),
         EventKind::ActionRefused { action, reason } => line(action, format!("refused: {reason}")),
         EventKind::LinkDown { until_s } => line("link", format!("DOWN until {until_s:.3} s")),
@@ -264,7 +291,21 @@ pub fn text_line(e: &Event) -> Option<String> {
         EventKind::LinkRestored { bandwidth_gbps } => {
             line("link", format!("restored: {bandwidth_gbps} Gbit/s"))
         }
-        EventKind::MspFailed { system } => line(system, "mover service partitions FAILED".into()),
+        EventKind::MspFailed { system, msp } => line(
+            system,
+            match msp {
+                Some(m) => format!("mover {m} FAILED"),
+                None => "mover service partitions FAILED".into(),
+            },
+        ),
+        EventKind::MspFailover {
+            partition,
+            from_pair,
+            to_pair,
+        } => line(
+            partition,
+            format!("movers {from_pair} failed: carrying on over {to_pair}"),
+        ),
         EventKind::FrameFailed { system } => line(system, "frame FAILED".into()),
         EventKind::PartitionDown { partition, reason } => {
             line(partition, format!("DOWN: {reason}"))

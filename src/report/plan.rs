@@ -250,7 +250,7 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
     for (at_s, action) in steps {
         plan.land(at_s);
         match action {
-            Action::Migrate { partition, to } | Action::Validate { partition, to } => {
+            Action::Migrate { partition, to, .. } | Action::Validate { partition, to, .. } => {
                 let name = action.name();
                 match (world.find_partition(partition), world.find_frame(to)) {
                     (Ok(p), Ok(t)) => {
@@ -276,18 +276,31 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                 }
             }
             Action::Evacuate { from, to } => {
-                let (Ok(f), Ok(t)) = (world.find_frame(from), world.find_frame(to)) else {
+                let Ok(f) = world.find_frame(from) else {
                     continue;
                 };
+                let t = match to.as_deref().map(|t| world.find_frame(t)) {
+                    Some(Ok(t)) => Some(t),
+                    Some(Err(_)) => continue,
+                    None => None,
+                };
                 evacuated.push(f);
-                let residents: Vec<PartitionId> = (0..world.partitions().len())
+                let mut residents: Vec<PartitionId> = (0..world.partitions().len())
                     .map(PartitionId::new)
                     .filter(|&p| plan.frame_of(&world, p) == f && plan.in_flight(p).is_none())
                     .collect();
-                for p in residents {
-                    let c = plan.validate(&world, p, t, at_s, "Evacuate");
+                if t.is_none() {
+                    // The engine's placement order: largest memory first.
+                    residents.sort_by(|&a, &b| {
+                        let mem = |p: PartitionId| world.partition(p).spec().memory_gib;
+                        mem(b).total_cmp(&mem(a))
+                    });
+                }
+                let verdicts = world.place(&residents, f, t, &plan.reservations());
+                for (p, (target, _)) in residents.into_iter().zip(verdicts) {
+                    let c = plan.validate(&world, p, target, at_s, "Evacuate");
                     if c.ok() {
-                        plan.make(&world, p, t, at_s);
+                        plan.make(&world, p, target, at_s);
                     }
                     out.moves.push(c);
                 }
@@ -328,7 +341,7 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
             }
             Action::SetAutoConverge { .. } | Action::SetFinalPhase { .. } => {}
             // Failed movers and frames refuse later moves; a recovery clears a failed move.
-            Action::MspFail { system } | Action::FrameFail { system } => {
+            Action::MspFail { system, .. } | Action::FrameFail { system } => {
                 if let Ok(f) = world.find_frame(system) {
                     let before = plan.moves.len();
                     let located: Vec<FrameId> = plan

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::spec::{Action, PartitionState, Scenario, Workload};
+use crate::spec::{Action, PartitionRef, PartitionState, Scenario, Workload};
 
 use locate::{Anchor, Locator};
 
@@ -20,9 +20,7 @@ pub const DEFAULT_RON: &str = include_str!("../../assets/scenarios/default.ron")
 /// Page sizes the model supports (DOMAIN.md section 3: POWER uses 4 KiB and 64 KiB pages).
 pub const PAGE_SIZES_KIB: [u32; 2] = [4, 64];
 
-/// What the engine holds per simulated page of a partition in motion: the source version (u32),
-/// the target's received version (u32) and three bitmaps (dirty, to-send, written on target).
-pub const BYTES_PER_PAGE_IN_MOTION: f64 = 4.0 + 4.0 + 3.0 / 8.0;
+pub use crate::sim::memory::{BYTES_PER_PAGE_IN_MOTION, available_memory_bytes};
 
 /// The latest time a script may act: the engine steps every millisecond up to it, so a
 /// misplaced exponent would otherwise make a run that never ends.
@@ -80,7 +78,7 @@ impl Scenario {
     /// Parses RON text; `origin` names the file in messages. Syntax and types only: see
     /// [`Scenario::load_str`] for the semantic checks.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, String> {
-        ron::Options::default()
+        ron_options()
             .from_str(text)
             .map_err(|e: ron::error::SpannedError| {
                 format!(
@@ -210,7 +208,7 @@ impl Scenario {
                         "this machine cannot simulate these partitions: moving them needs {} \
                          ({:.1} bytes per {} KiB page, {} pages), only {} is available; \
                          use 64 KiB pages or smaller partitions",
-                        human_bytes(need),
+                        crate::units::bytes(need),
                         BYTES_PER_PAGE_IN_MOTION,
                         self.page_size_kib,
                         count_text(
@@ -220,7 +218,7 @@ impl Scenario {
                                 .map(|p| self.pages_f64(p.memory_gib))
                                 .sum()
                         ),
-                        human_bytes(available as f64)
+                        crate::units::bytes(available as f64)
                     ),
                 ));
             }
@@ -523,12 +521,10 @@ impl Scenario {
     /// the partition that starts on that frame, or one of that name anywhere when the script
     /// moves it there first (the engine resolves it at the action's time).
     fn resolve_partition(&self, name: &str) -> Result<(), String> {
-        let (sys, part) = match name.split_once('/') {
-            Some((s, p)) => (Some(s), p),
-            None => (None, name),
-        };
+        let wanted = PartitionRef::parse(name);
+        let part = wanted.name;
         let count = self.partitions.iter().filter(|p| p.name == part).count();
-        match sys {
+        match wanted.frame {
             Some(s) if !self.systems.iter().any(|x| x.name == s) => Err(format!(
                 "{name:?}: unknown system {s:?} (the systems are {})",
                 self.system_names()
@@ -579,13 +575,10 @@ fn max_writes_mib_s(w: &Workload) -> f64 {
     }
 }
 
-/// The memory this machine can give the simulation: Linux's MemAvailable (free memory plus
-/// what the page cache can give back). `None` where /proc/meminfo does not exist.
-pub fn available_memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+/// How lpm reads RON: an optional field may be written as its value (`to: "frame-b"`), without
+/// `Some(...)`, so that fields that became optional keep every older file valid.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// A frame's or partition's name: printed by `lpm run` and `lpm check` as it is, so no control
@@ -612,28 +605,6 @@ fn count_text(n: f64) -> String {
         format!("{n:.0}")
     } else {
         format!("{n:.3e}")
-    }
-}
-
-/// Bytes in binary units: 512 MiB, 8.4 GiB, 2.1 TiB; in scientific notation past YiB.
-pub fn human_bytes(b: f64) -> String {
-    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
-    if b.is_infinite() {
-        return format!("more than {:.1e} B", f64::MAX);
-    }
-    if b >= 1024f64.powi(9) {
-        return format!("{b:.2e} B");
-    }
-    let mut v = b;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 || v >= 100.0 {
-        format!("{v:.0} {}", UNITS[u])
-    } else {
-        format!("{v:.1} {}", UNITS[u])
     }
 }
 

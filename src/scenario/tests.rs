@@ -136,14 +136,6 @@ fn memory_this_machine_lacks_is_refused_with_the_need() {
 }
 
 #[test]
-fn human_bytes_reads_well() {
-    assert_eq!(human_bytes(512.0), "512 B");
-    assert_eq!(human_bytes(1536.0), "1.5 KiB");
-    assert_eq!(human_bytes(64.0 * 1024.0 * 1024.0 * 1024.0), "64.0 GiB");
-    assert_eq!(human_bytes(300.0 * 1024.0 * 1024.0), "300 MiB");
-}
-
-#[test]
 fn sizes_no_machine_holds_are_refused_even_without_meminfo() {
     let huge = SMALL
         .replace("cpus: 16, memory_gib: 64)", "cpus: 16, memory_gib: 1e300)")

@@ -4,6 +4,19 @@
 //! the target (only while a move runs) and three bits (dirty, to-send, written-on-target):
 //! 8.4 bytes, no per-page allocation, O(1) work per page write.
 
+/// What the engine holds per simulated page of a partition in motion: the source version (u32),
+/// the target's received version (u32) and three bitmaps (dirty, to-send, written on target).
+pub const BYTES_PER_PAGE_IN_MOTION: f64 = 4.0 + 4.0 + 3.0 / 8.0;
+
+/// The memory this machine can give the simulation: Linux's MemAvailable (free memory plus
+/// what the page cache can give back). `None` where /proc/meminfo does not exist.
+pub fn available_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// The version a target page holds before anything has been received.
 pub const ABSENT: u32 = u32::MAX;
 

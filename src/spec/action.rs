@@ -9,15 +9,29 @@ use super::FinalPhase;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Action {
-    /// Validate, then move (`migrlpar -o m`).
+    /// Validate, then move (`migrlpar -o m`), on the least busy mover of each frame unless
+    /// the movers are named (`-i source_msp_name=...,dest_msp_name=...`).
     Migrate {
         partition: String,
         to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_msp: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dest_msp: Option<String>,
+        /// A second mover pair to carry on if the first fails (`--redundantmsps`).
+        #[serde(default, skip_serializing_if = "Redundancy::is_off")]
+        redundant: Redundancy,
     },
     /// Validate only (`migrlpar -o v`); the result is an event.
     Validate {
         partition: String,
         to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_msp: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dest_msp: Option<String>,
+        #[serde(default, skip_serializing_if = "Redundancy::is_off")]
+        redundant: Redundancy,
     },
     /// Stop a move before the point of no return (`migrlpar -o s`).
     Stop {
@@ -41,10 +55,12 @@ pub enum Action {
         partition: String,
         enabled: bool,
     },
-    /// Move every partition of `from` that validates to `to` (planned maintenance).
+    /// Move every partition of `from` that validates to `to` (planned maintenance), or, with
+    /// no `to`, each to the operating frame the placement rule picks for it.
     Evacuate {
         from: String,
-        to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
     },
     /// Dynamic LPAR: remove the partition's dedicated I/O adapters so that it can move.
     RemoveDedicatedIo {
@@ -59,9 +75,12 @@ pub enum Action {
         bandwidth_gbps: f64,
         for_s: f64,
     },
-    /// Fault: the mover service partitions of a frame fail (for the rest of the run).
+    /// Fault: the mover service partitions of a frame fail (for the rest of the run): the one
+    /// named, or all of them.
     MspFail {
         system: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msp: Option<String>,
     },
     /// Fault: a whole frame fails: its partitions go down, moves through it fail.
     FrameFail {
@@ -77,7 +96,47 @@ pub enum Action {
     },
 }
 
+/// Whether a move keeps a second mover pair to carry on with (HMC `--redundantmsps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Redundancy {
+    /// One mover pair (`--redundantmsps 0`).
+    #[default]
+    Off,
+    /// A second pair when both frames have one free (`1`).
+    IfAvailable,
+    /// A second pair, or the move is refused (`2`).
+    Required,
+}
+
+impl Redundancy {
+    pub fn is_off(&self) -> bool {
+        *self == Redundancy::Off
+    }
+}
+
 impl Action {
+    /// `Migrate` of `partition` to `to`, movers chosen by the engine, no redundancy.
+    pub fn migrate(partition: impl Into<String>, to: impl Into<String>) -> Action {
+        Action::Migrate {
+            partition: partition.into(),
+            to: to.into(),
+            source_msp: None,
+            dest_msp: None,
+            redundant: Redundancy::Off,
+        }
+    }
+
+    /// `Validate` of `partition` to `to`, movers chosen by the engine, no redundancy.
+    pub fn validate(partition: impl Into<String>, to: impl Into<String>) -> Action {
+        Action::Validate {
+            partition: partition.into(),
+            to: to.into(),
+            source_msp: None,
+            dest_msp: None,
+            redundant: Redundancy::Off,
+        }
+    }
+
     /// The partition the action is about, if one.
     pub fn partition(&self) -> Option<&str> {
         match self {
@@ -103,8 +162,10 @@ impl Action {
     pub fn systems(&self) -> Vec<&str> {
         match self {
             Action::Migrate { to, .. } | Action::Validate { to, .. } => vec![to],
-            Action::Evacuate { from, to } => vec![from, to],
-            Action::MspFail { system } | Action::FrameFail { system } => vec![system],
+            Action::Evacuate { from, to } => std::iter::once(from.as_str())
+                .chain(to.as_deref())
+                .collect(),
+            Action::MspFail { system, .. } | Action::FrameFail { system } => vec![system],
             _ => vec![],
         }
     }

@@ -13,7 +13,7 @@ pub mod world;
 
 use serde::{Deserialize, Serialize};
 
-pub use action::{Action, PartitionRef, ScriptStep};
+pub use action::{Action, PartitionRef, Redundancy, ScriptStep};
 pub use policy::{FinalPhase, Policy, Switchover};
 pub use processor::Processor;
 pub use workload::Workload;

@@ -49,6 +49,9 @@ pub struct Policy {
     pub pull_timeout_s: f64,
     /// Rounds without the remaining data falling before a move is flagged as not converging.
     pub stall_rounds: u32,
+    /// How long a move with redundant mover pairs sends nothing while its standby pair takes
+    /// over from a failed one.
+    pub msp_failover_s: f64,
 }
 
 impl Default for Policy {
@@ -65,6 +68,7 @@ impl Default for Policy {
             link_timeout_s: 10.0,
             pull_timeout_s: 30.0,
             stall_rounds: 3,
+            msp_failover_s: 2.0,
         }
     }
 }
@@ -109,6 +113,7 @@ impl Policy {
         for (name, v) in [
             ("link_timeout_s", self.link_timeout_s),
             ("pull_timeout_s", self.pull_timeout_s),
+            ("msp_failover_s", self.msp_failover_s),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 out.push(format!("policy.{name} must be above 0, not {v}"));

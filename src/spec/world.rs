@@ -16,9 +16,13 @@ pub struct SystemSpec {
     pub vlans: Vec<u32>,
     #[serde(default)]
     pub sans: Vec<String>,
-    /// Mover service partitions (VIOS) on this frame.
+    /// Mover service partitions (VIOS with the mover attribute) on this frame, named
+    /// `vios1`, `vios2`... in lpm.
     #[serde(default = "one")]
     pub msps: u32,
+    /// Each mover's own Ethernet adapter, Gbit/s (the link's bandwidth when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mover_gbps: Option<f64>,
 }
 
 fn one() -> u32 {

@@ -14,6 +14,7 @@ pub fn system(name: &str, processor: Processor, memory_gib: f64) -> SystemSpec {
         vlans: vec![10, 20],
         sans: vec!["prod".into()],
         msps: 1,
+        mover_gbps: None,
     }
 }
 
@@ -57,10 +58,7 @@ pub fn scenario(partitions: Vec<PartitionSpec>, link_gbps: f64, policy: Policy) 
 pub fn migrate_at(at_s: f64, partition: &str, to: &str) -> ScriptStep {
     ScriptStep {
         at_s,
-        action: Action::Migrate {
-            partition: partition.into(),
-            to: to.into(),
-        },
+        action: Action::migrate(partition, to),
     }
 }
 
