@@ -30,15 +30,15 @@ impl Engine {
         // adapter on each side.
         let from = self.world.partition(p).frame;
         let on = |a: FrameId, b: FrameId| (a == from) as usize + (b == from) as usize;
-        let others = self
-            .moves
-            .iter()
-            .filter(|m| m.partition != p && m.life.phase.sends() && on(m.from, m.to) > 0)
-            .count();
-        let through = |k: usize| {
-            self.moves
+        let sending = || {
+            self.in_flight
                 .iter()
+                .map(|&m| &self.moves[m.index()])
                 .filter(|m| m.partition != p && m.life.phase.sends())
+        };
+        let others = sending().filter(|m| on(m.from, m.to) > 0).count();
+        let through = |k: usize| {
+            sending()
                 .filter(|m| {
                     m.route.is_some_and(|r| {
                         (m.from == from && r.source == k) || (m.to == from && r.target == k)

@@ -178,8 +178,8 @@ impl Engine {
 
     /// Applies the faults in force to every move in flight, phase by phase.
     pub(super) fn check_paths(&mut self, t0: u64) {
-        for i in 0..self.moves.len() {
-            let id = MoveId::new(i);
+        for id in self.in_flight.clone() {
+            let i = id.index();
             if !self.moves[i].life.phase.in_flight() {
                 continue;
             }

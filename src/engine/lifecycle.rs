@@ -42,10 +42,9 @@ impl Engine {
     /// Refuses a move whose page state would not fit beside the moves already in flight.
     pub(super) fn check_page_state(&self, p: PartitionId) -> Result<(), Refused> {
         let held: u64 = self
-            .moves
+            .in_flight
             .iter()
-            .filter(|m| m.life.phase.in_flight())
-            .map(|m| self.page_state_bytes(m.partition))
+            .map(|&m| self.page_state_bytes(self.moves[m.index()].partition))
             .sum();
         let need = self.page_state_bytes(p);
         if held.saturating_add(need) <= self.page_state_budget {
@@ -103,6 +102,7 @@ impl Engine {
             now,
         ));
         self.world.partition_mut(p).active_move = Some(id);
+        self.in_flight.push(id);
         let name = self.world.partition(p).spec.name.clone();
         // The queue is settled whenever an action arrives (every move in it waits on a frame
         // with no slot free): only the new move can start now.
@@ -262,6 +262,7 @@ impl Engine {
         }
         let m = &mut self.moves[id.index()];
         m.finish(phase, at);
+        self.in_flight.retain(|&k| k != id);
         let p = m.partition;
         self.queue.retain(|&q| q != id);
         let written_to = self.written_to_ns;

@@ -77,6 +77,8 @@ pub struct Engine {
     policy: Policy,
     /// Every move requested, in order; a `MoveId` is an index here.
     moves: Vec<Move>,
+    /// The moves in flight, in id order: what a step works on (finished moves cost nothing).
+    in_flight: Vec<MoveId>,
     /// Moves waiting for a mover slot, in the order they asked.
     queue: VecDeque<MoveId>,
     /// Every evacuation asked for, in order.
@@ -111,6 +113,7 @@ impl Engine {
             world,
             policy: s.policy.clone(),
             moves: Vec::new(),
+            in_flight: Vec::new(),
             queue: VecDeque::new(),
             evacuations: Vec::new(),
             clock: Clock::default(),
@@ -136,9 +139,9 @@ impl Engine {
         // Partitions write their memory (on the target, a missing page is fetched first).
         self.write_memory(t0);
         // Every move spends its share: pages sent, rounds ended, windows opened and closed.
-        for i in 0..self.moves.len() {
-            if self.moves[i].life.phase.in_flight() {
-                self.progress(MoveId::new(i), t0);
+        for id in self.in_flight.clone() {
+            if self.moves[id.index()].life.phase.in_flight() {
+                self.progress(id, t0);
             }
         }
         // Evacuations whose last move ended in this step report it.
@@ -146,13 +149,14 @@ impl Engine {
             self.check_evacuations(t0);
         }
         self.clock.now_ns = t0 + STEP_NS;
-        for m in self.moves.iter_mut().filter(|m| {
-            matches!(
+        for &id in &self.in_flight {
+            let m = &mut self.moves[id.index()];
+            if matches!(
                 m.life.phase,
                 Phase::PreCopy | Phase::Pulling | Phase::Suspended
-            )
-        }) {
-            m.sample(t0 + STEP_NS);
+            ) {
+                m.sample(t0 + STEP_NS);
+            }
         }
         // Slots freed this step go to the queue.
         if !self.queue.is_empty() {

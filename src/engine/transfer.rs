@@ -32,14 +32,17 @@ impl Engine {
     /// max-min fair share of all of them within its own cap. A stop-and-copy in its suspend
     /// window holds its final rate on its resources first.
     pub(super) fn share_link(&mut self) {
-        for m in &mut self.moves {
-            m.transfer.share_pages_s = 0.0;
+        for &id in &self.in_flight {
+            self.moves[id.index()].transfer.share_pages_s = 0.0;
         }
         let path_pages_s = self.link_pages_s();
         let mut net = Network::default();
         // Resources in a fixed order: paths first, then adapters, each in order of first use,
         // so that ties between equal bottlenecks always break the same way.
-        let sending: Vec<usize> = (0..self.moves.len())
+        let sending: Vec<usize> = self
+            .in_flight
+            .iter()
+            .map(|id| id.index())
             .filter(|&i| {
                 let m = &self.moves[i];
                 m.life.phase.sends()
@@ -47,7 +50,10 @@ impl Engine {
                     && m.transfer.paused_until_ns.is_none()
             })
             .collect();
-        let suspended: Vec<usize> = (0..self.moves.len())
+        let suspended: Vec<usize> = self
+            .in_flight
+            .iter()
+            .map(|id| id.index())
             .filter(|&i| self.moves[i].life.phase == Phase::Suspended)
             .collect();
         for &i in sending.iter().chain(&suspended) {

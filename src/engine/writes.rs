@@ -16,7 +16,8 @@ impl Engine {
         let fault_ns = (2.0 * link.latency_s + page_s) * 1e9;
         // Only partitions with a move are stepped; the others are caught up when needed
         // (rest.rs), with the same arithmetic.
-        for mv in self.moves.iter_mut().filter(|m| m.life.phase.in_flight()) {
+        for &id in &self.in_flight {
+            let mv = &mut self.moves[id.index()];
             let p = &mut self.world.partitions[mv.partition.index()];
             if !p.active || p.down.is_some() {
                 continue;

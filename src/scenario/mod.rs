@@ -30,6 +30,9 @@ pub const MAX_AT_S: f64 = 86_400.0;
 /// frame has a few VIOS; VIOS allows up to 16 moves per MSP): mover slots are their product,
 /// which must stay far from overflowing.
 pub const MAX_MSPS: u32 = 64;
+
+/// Frames in one scenario: an estate of a few racks, as an HMC manages (DOMAIN.md section 6).
+pub const MAX_FRAMES: usize = 64;
 pub const MAX_MSP_OPS: u32 = 1024;
 
 /// The longest link latency and suspend overhead, ms: a minute. Past it the engine's
@@ -195,30 +198,36 @@ impl Scenario {
             ));
         }
         self.script_problems(&mut out);
-        // Where the machine's memory is unknown, still refuse what no machine could hold
-        // (a size that would overflow the engine's page arrays).
-        if let Some(available) = available_bytes.or_else(|| {
-            (self.simulation_bytes() > MAX_SIMULATION_BYTES).then_some(MAX_SIMULATION_BYTES as u64)
-        }) {
-            let need = self.simulation_bytes();
-            if need > available as f64 {
+        // Page state exists only while a partition moves, so the estate may be far larger
+        // than this machine; but a partition whose page state alone is more than the machine
+        // can give (or than any could: a size that would overflow the page arrays) could
+        // never move. Moves together are held to the machine at move start, by the engine.
+        let limit = available_bytes.map_or(MAX_SIMULATION_BYTES, |a| {
+            (a as f64).min(MAX_SIMULATION_BYTES)
+        });
+        if let Some((k, p)) = self
+            .partitions
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.state == PartitionState::Running)
+            .max_by(|a, b| a.1.memory_gib.total_cmp(&b.1.memory_gib))
+        {
+            let pages = self.pages_f64(p.memory_gib);
+            let need = pages * BYTES_PER_PAGE_IN_MOTION;
+            if need > limit {
                 out.push(Problem::new(
                     Anchor::Key("partitions", None),
                     format!(
-                        "this machine cannot simulate these partitions: moving them needs {} \
-                         ({:.1} bytes per {} KiB page, {} pages), only {} is available; \
-                         use 64 KiB pages or smaller partitions",
+                        "partition {} (the {}th) cannot be simulated moving on this machine: its \
+                         page state needs {} ({:.1} bytes per {} KiB page, {} pages), only {} \
+                         is available; use 64 KiB pages or a smaller partition",
+                        p.name,
+                        k + 1,
                         crate::units::bytes(need),
                         BYTES_PER_PAGE_IN_MOTION,
                         self.page_size_kib,
-                        count_text(
-                            self.partitions
-                                .iter()
-                                .filter(|p| p.state == PartitionState::Running)
-                                .map(|p| self.pages_f64(p.memory_gib))
-                                .sum()
-                        ),
-                        crate::units::bytes(available as f64)
+                        count_text(pages),
+                        crate::units::bytes(limit)
                     ),
                 ));
             }
@@ -270,6 +279,15 @@ impl Scenario {
                 "the scenario needs at least one system (frame)",
             ));
         }
+        if self.systems.len() > MAX_FRAMES {
+            out.push(Problem::new(
+                Anchor::Key("systems", None),
+                format!(
+                    "a scenario has at most {MAX_FRAMES} frames, not {}",
+                    self.systems.len()
+                ),
+            ));
+        }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, s) in self.systems.iter().enumerate() {
             let at = |f| Anchor::System(i, f);
@@ -307,6 +325,14 @@ impl Scenario {
                         "system {}: msps must be at most {MAX_MSPS}, not {}",
                         s.name, s.msps
                     ),
+                ));
+            }
+            if let Some(g) = s.mover_gbps
+                && !(g.is_finite() && g > 0.0)
+            {
+                out.push(Problem::new(
+                    at(Some("mover_gbps")),
+                    format!("system {}: mover_gbps must be above 0, not {g}", s.name),
                 ));
             }
             if !(s.memory_gib.is_finite() && s.memory_gib > 0.0) {
