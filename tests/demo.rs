@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
-use lpm::demo::{self, Loaded, record};
 use lpm::engine::{Completion, EventKind, FinalPhase};
-use lpm::tui::{Driver, Harness, Theme};
+use lpm::presenter::{self, Loaded};
+use lpm::session::Driver;
+use lpm::tui::{Harness, Theme, record};
 
 /// What a headless play-through saw.
 struct Played {
@@ -71,7 +72,7 @@ fn play(loaded: &Loaded, max_s: f64) -> Played {
 }
 
 fn builtin(name: &str) -> Loaded {
-    demo::script::builtin(name).expect("a shipped script")
+    presenter::script::builtin(name).expect("a shipped script")
 }
 
 #[test]
@@ -191,7 +192,7 @@ fn a_key_step_waits_for_the_presenter() {
     let text = r#"Demo(title: "t", scenario: File("../assets/scenarios/default.ron"),
         steps: [ (when: Key, caption: "one"), (when: After(1.0), caption: "two") ])"#;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
-    let loaded = demo::script::load_str(text, "t.ron", Some(&dir), None).unwrap();
+    let loaded = presenter::script::load_str(text, "t.ron", Some(&dir), None).unwrap();
     let driver = Driver::with_script(&loaded, false).unwrap();
     let mut h = Harness::from_driver(driver, 120, 36, Theme::mono());
     h.advance(30.0);
@@ -208,7 +209,7 @@ fn a_key_step_waits_for_the_presenter() {
 #[test]
 fn malformed_scripts_are_refused_with_line_and_column() {
     let text = "Demo(\n    title: \"x\",\n    scenario: File(\"a.ron\"),\n    steps: [\n        (when: Sometime),\n    ],\n)\n";
-    let e = demo::script::load_str(text, "bad.ron", None, None).unwrap_err();
+    let e = presenter::script::load_str(text, "bad.ron", None, None).unwrap_err();
     assert!(e.messages[0].starts_with("bad.ron:5:"), "{e}");
     // Types that parse but make no sense: every problem, each at its step.
     let text = r#"Demo(
@@ -221,7 +222,7 @@ fn malformed_scripts_are_refused_with_line_and_column() {
     ],
 )"#;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
-    let e = demo::script::load_str(text, "bad.ron", Some(&dir), None).unwrap_err();
+    let e = presenter::script::load_str(text, "bad.ron", Some(&dir), None).unwrap_err();
     let all = e.messages.join("\n");
     assert!(
         all.contains("bad.ron:6:10: step 2: unknown partition \"nobody\""),
@@ -236,7 +237,7 @@ fn malformed_scripts_are_refused_with_line_and_column() {
         "{all}"
     );
     // A missing file, no panic.
-    let e = demo::script::load(std::path::Path::new("/nonexistent/x.ron")).unwrap_err();
+    let e = presenter::script::load(std::path::Path::new("/nonexistent/x.ron")).unwrap_err();
     assert!(e.messages[0].contains("cannot read the script"), "{e}");
 }
 

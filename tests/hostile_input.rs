@@ -312,7 +312,7 @@ fn mangled_presenter_scripts_never_panic() {
     files.sort();
     assert!(!files.is_empty());
     for text in &files {
-        lpm::demo::script::load_str(text, "d.ron", Some(&dir), None)
+        lpm::presenter::script::load_str(text, "d.ron", Some(&dir), None)
             .unwrap_or_else(|r| panic!("{r:?}"));
     }
     let mut runner = TestRunner::new(config(600));
@@ -323,7 +323,7 @@ fn mangled_presenter_scripts_never_panic() {
             for m in &mutations {
                 text = apply(&text, m);
             }
-            if let Err(r) = lpm::demo::script::load_str(&text, "d.ron", Some(&dir), None) {
+            if let Err(r) = lpm::presenter::script::load_str(&text, "d.ron", Some(&dir), None) {
                 prop_assert!(!r.messages.is_empty());
                 for m in &r.messages {
                     prop_assert!(m.starts_with("d.ron"), "{m}");

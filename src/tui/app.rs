@@ -6,11 +6,11 @@ use std::collections::VecDeque;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::driver::{PresenterView, Reply, Request, Update};
 use super::keymap::{self, Command, Context};
 use super::theme::Theme;
 use crate::engine::snapshot::{MoveView, PartitionStatus, PartitionView};
 use crate::engine::{Action, Event, EventKind, Prediction, Snapshot, SwitchReason, Validation};
+use crate::session::{PresenterView, Reply, Request, Update};
 use crate::tui::fmt;
 
 /// Time scales offered by `<` and `>`.

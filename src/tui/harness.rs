@@ -9,11 +9,11 @@ use ratatui::buffer::Buffer;
 pub use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::App;
-use super::driver::{Driver, Request};
 use super::theme::Theme;
 use super::ui;
 use crate::Scenario;
 use crate::engine::Snapshot;
+use crate::session::{Driver, Request};
 
 pub struct Harness {
     pub app: App,

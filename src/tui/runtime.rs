@@ -13,10 +13,10 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
 use super::app::{App, Level};
-use super::driver::{Driver, Request, Update};
 use super::theme::Theme;
 use super::{TuiOptions, ui};
 use crate::Scenario;
+use crate::session::{Driver, Request, Update};
 
 /// Shortest time between two frames (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);

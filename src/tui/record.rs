@@ -15,8 +15,11 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use super::Loaded;
-use crate::tui::{App, Driver, Theme, ui};
+use super::app::App;
+use super::theme::Theme;
+use super::ui;
+use crate::presenter::Loaded;
+use crate::session::Driver;
 
 /// Frames per second of the recording.
 pub const FPS: f64 = 10.0;
