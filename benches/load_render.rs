@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use common::{MOVES, estate, in_flight};
 use criterion::{Criterion, criterion_group, criterion_main};
-use lpm::tui::{Harness, Theme, ui};
+use lpm::tui::{Harness, Theme, render};
 
 fn dashboard(c: &mut Criterion) {
     let mut h = Harness::with_theme(&estate(), 160, 48, Theme::colored());
@@ -25,7 +25,7 @@ fn dashboard(c: &mut Criterion) {
             let u = h.driver.update();
             h.app.on_update(u);
             let app = &h.app;
-            h.terminal.draw(|f| ui::draw(f, app)).unwrap();
+            h.terminal.draw(|f| render::draw(f, app)).unwrap();
         })
     });
     g.finish();

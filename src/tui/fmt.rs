@@ -121,9 +121,39 @@ pub fn scale(s: f64) -> String {
     }
 }
 
+/// Words into lines of at most `width` characters (a longer word is cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let word: String = word.chars().take(width).collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(
+            wrap("frame-a needs a firmware update", 15),
+            vec!["frame-a needs a", "firmware update"]
+        );
+        assert!(wrap("", 10).is_empty());
+    }
 
     #[test]
     fn units_read_well() {

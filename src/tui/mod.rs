@@ -1,30 +1,26 @@
 //! The operator dashboard: watch and drive moves live by keyboard.
 //!
-//! The engine runs on its own thread (`session::Driver`, `runtime`); the screen is drawn from the
-//! latest `Snapshot` by plain functions, one module per region (`header`, `frames`, `detail`,
-//! `chart`, `memory_map`, `log`, `hints`, `popup`, `help`). `app` holds the state and what keys
-//! do to it, with no terminal I/O, so `Harness` can drive the real app on a `TestBackend` with
-//! synthetic keys and simulated time. `record` renders a presenter script into an asciicast
-//! file without a terminal.
+//! The engine runs on its own thread (`session::Driver`, `runtime`). `app` holds the state, and
+//! what changes it is split by cause: `update` (the session's updates), `commands` (keys, by
+//! the `keymap` table), `confirm` (the questions before destructive actions) and `log` (events
+//! in words). `layout` places every region from the screen's size up front, and `render` draws
+//! the screen from the state alone, one module per region. No terminal I/O outside `runtime`,
+//! so `Harness` drives the real app on a `TestBackend` with synthetic keys and simulated time,
+//! and `record` renders a presenter script into an asciicast file without a terminal.
 
 pub mod app;
-pub mod banner;
-pub mod chart;
-pub mod detail;
+pub mod commands;
+pub mod confirm;
 pub mod fmt;
-pub mod frames;
 pub mod harness;
-pub mod header;
-pub mod help;
-pub mod hints;
 pub mod keymap;
+pub mod layout;
 pub mod log;
-pub mod memory_map;
-pub mod popup;
 pub mod record;
+pub mod render;
 pub mod runtime;
 pub mod theme;
-pub mod ui;
+pub mod update;
 
 pub use app::App;
 pub use harness::Harness;
@@ -41,12 +37,8 @@ pub struct TuiOptions {
     pub origin: Option<String>,
 }
 
-/// Opens the dashboard on a scenario and returns when the operator quits.
-pub fn run(scenario: Scenario, options: TuiOptions) -> anyhow::Result<()> {
-    runtime::run(scenario, options, 1.0)
-}
-
-/// As `run`, starting at `time_scale` simulated seconds per wall second (`<`/`>` change it).
+/// Opens the dashboard on a scenario, starting at `time_scale` simulated seconds per wall
+/// second (`<`/`>` change it), and returns when the operator quits.
 pub fn run_at(scenario: Scenario, options: TuiOptions, time_scale: f64) -> anyhow::Result<()> {
     runtime::run(scenario, options, time_scale)
 }

@@ -16,8 +16,8 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::app::App;
+use super::render;
 use super::theme::Theme;
-use super::ui;
 use crate::presenter::Loaded;
 use crate::session::Driver;
 
@@ -96,12 +96,16 @@ pub fn record(
     let mut frames = 0usize;
     let mut t = 0.0f64;
     let mut tail = 0.0f64;
+    let screen = Rect::new(0, 0, width, height);
     loop {
-        pump(&mut app, &mut driver);
+        pump(&mut app, &mut driver, screen);
         for _ in 0..3 {
-            terminal.draw(|f| ui::draw(f, &app))?;
-            // A new memory-map size asks the engine for a fitting map: draw again.
-            let requests = app.take_requests();
+            terminal.draw(|f| render::draw(f, &app))?;
+            // What the update brought (a move starting, a caption of another length) may need
+            // a memory map of another size: ask for it and draw again. Asking after the draw
+            // rather than before is how the shipped recordings were made, and keeps them the
+            // same byte for byte; both draws go into the same event, so nobody sees the first.
+            let requests = app.take_requests(screen);
             if requests.is_empty() {
                 break;
             }
@@ -151,8 +155,8 @@ impl Write for Sink {
     }
 }
 
-fn pump(app: &mut App, driver: &mut Driver) {
-    for r in app.take_requests() {
+fn pump(app: &mut App, driver: &mut Driver, screen: Rect) {
+    for r in app.take_requests(screen) {
         driver.execute(r);
     }
     if driver.changed() {

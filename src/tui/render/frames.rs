@@ -6,11 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::app::{App, status_label};
-use super::fmt;
-use super::ui::{Plan, bar};
+use super::bar;
 use crate::engine::Phase;
 use crate::engine::snapshot::{PartitionStatus, PartitionView, SystemView};
+use crate::tui::app::App;
+use crate::tui::fmt;
+use crate::tui::layout::Plan;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, plan: &Plan) {
     let n = app.snap.systems.len().max(1);
@@ -230,6 +231,14 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, fi: usize, rows: &[usize
         if area.height > 1 {
             frame.render_widget(msg, Rect::new(area.x, area.y + 1, area.width, 1));
         }
+    }
+}
+
+/// A partition's state word for the tables.
+fn status_label(p: &PartitionView) -> &'static str {
+    match p.status {
+        PartitionStatus::Migrating => "Migrating",
+        s => s.label(),
     }
 }
 
