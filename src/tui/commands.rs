@@ -13,12 +13,12 @@ use crate::engine::snapshot::PartitionView;
 use crate::session::Request;
 
 /// Time scales offered by `<` and `>`.
-pub const SCALES: [f64; 11] = [
+const SCALES: [f64; 11] = [
     0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0,
 ];
 
 /// Bandwidth caps offered by `+` and `-`, MiB/s (those below the link's rate).
-pub const CAPS_MIB_S: [f64; 12] = [
+const CAPS_MIB_S: [f64; 12] = [
     25.0, 50.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 800.0, 1000.0, 1500.0, 2000.0,
 ];
 
@@ -49,7 +49,7 @@ impl App {
         }
     }
 
-    pub fn command(&mut self, cmd: Command) {
+    fn command(&mut self, cmd: Command) {
         match cmd {
             Command::Up | Command::Down => self.step_selection(cmd == Command::Down),
             Command::OtherFrame => self.switch_frame(),

@@ -59,19 +59,6 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// A short count for narrow places: `950`, `12.3k`, `4.19M`.
-pub fn short_count(n: f64) -> String {
-    if n >= 1e9 {
-        format!("{}G", sig3(n / 1e9))
-    } else if n >= 1e6 {
-        format!("{}M", sig3(n / 1e6))
-    } else if n >= 1e3 {
-        format!("{}k", sig3(n / 1e3))
-    } else {
-        format!("{n:.0}")
-    }
-}
-
 /// A duration in seconds for humans: `850 ms`, `12.3 s`, `4m 05s`, `1h 02m`.
 pub fn secs(s: f64) -> String {
     if !s.is_finite() {
@@ -169,6 +156,5 @@ mod tests {
         assert_eq!(clock(83.45), "00:01:23.4");
         assert_eq!(scale(0.25), "0.25x");
         assert_eq!(scale(10.0), "10x");
-        assert_eq!(short_count(4_194_304.0), "4.19M");
     }
 }

@@ -91,7 +91,7 @@ impl Plan {
 }
 
 /// Rows the presenter's banner takes on a screen `width` wide (0 when no script plays).
-pub fn banner_height(app: &App, width: u16) -> u16 {
+fn banner_height(app: &App, width: u16) -> u16 {
     let Some(p) = &app.presenter else {
         return 0;
     };

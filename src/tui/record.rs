@@ -22,11 +22,11 @@ use crate::presenter::Loaded;
 use crate::session::Driver;
 
 /// Frames per second of the recording.
-pub const FPS: f64 = 10.0;
+const FPS: f64 = 10.0;
 /// Seconds the last screen stays after the script's last step.
-pub const TAIL_S: f64 = 5.0;
+const TAIL_S: f64 = 5.0;
 /// A recording ends here whatever the script (a script waiting for an event that never comes).
-pub const MAX_S: f64 = 900.0;
+const MAX_S: f64 = 900.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
