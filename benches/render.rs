@@ -1,7 +1,7 @@
 //! Render cost: one full frame at 160x48 with a move in flight (aim: 2 ms or less).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lpm::tui::{Harness, Theme, ui};
+use lpm::tui::{Harness, Theme, render};
 use ratatui::crossterm::event::KeyCode;
 
 fn render(c: &mut Criterion) {
@@ -15,7 +15,7 @@ fn render(c: &mut Criterion) {
     c.bench_function("render 160x48, move in flight", |b| {
         b.iter(|| {
             let app = &h.app;
-            h.terminal.draw(|f| ui::draw(f, app)).unwrap();
+            h.terminal.draw(|f| render::draw(f, app)).unwrap();
         })
     });
 }

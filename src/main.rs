@@ -126,7 +126,52 @@ enum Command {
         scenario: PathBuf,
     },
     /// Play a presenter script on the dashboard, or record it (`--record FILE.cast`).
-    Demo(lpm::demo::DemoArgs),
+    Demo(DemoArgs),
+}
+
+/// `lpm demo`'s command line.
+#[derive(Debug, Clone, clap::Args)]
+struct DemoArgs {
+    /// A presenter script (RON); the built-in planned-maintenance demonstration when left out.
+    /// The shipped scripts also load by name: planned-maintenance, convergence, policies.
+    script: Option<PathBuf>,
+    /// Render the demonstration into this asciicast v2 file instead of playing it on the
+    /// terminal (no terminal needed).
+    #[arg(long, value_name = "FILE.cast")]
+    record: Option<PathBuf>,
+    /// The recording's terminal size, COLSxROWS.
+    #[arg(long, value_name = "COLSxROWS", default_value = "120x36", value_parser = parse_size)]
+    size: (u16, u16),
+    /// Colours: color, mono or high-contrast (for projectors). Default: color, or mono
+    /// when NO_COLOR is set.
+    #[arg(long, value_name = "NAME", value_parser = parse_theme)]
+    theme: Option<String>,
+    /// Hide the log pane (a cleaner stage; `o` shows it again).
+    #[arg(long)]
+    no_log: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("{s:?} is not a size like 120x36");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u16 = w.trim().parse().map_err(|_| bad())?;
+    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    if !(80..=400).contains(&w) || !(24..=200).contains(&h) {
+        return Err(format!("{w}x{h}: the dashboard needs 80x24 to 400x200"));
+    }
+    Ok((w, h))
+}
+
+fn parse_theme(s: &str) -> Result<String, String> {
+    const NAMES: [&str; 3] = ["color", "mono", "high-contrast"];
+    if NAMES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unknown theme {s:?} (the themes are {})",
+            NAMES.join(", ")
+        ))
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -210,14 +255,7 @@ fn main() -> ExitCode {
         ),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Tui { scenario, speed }) => dashboard(scenario.as_deref(), speed),
-        Some(Command::Demo(args)) => {
-            lpm::demo::run(&args)
-                .map(|()| ExitCode::SUCCESS)
-                .map_err(|e| match e {
-                    lpm::demo::DemoError::Refused(m) => Failure::Refused(m),
-                    lpm::demo::DemoError::Other(m) => Failure::Other(m),
-                })
-        }
+        Some(Command::Demo(args)) => demo(&args),
         None => dashboard(cli.scenario.as_deref(), cli.speed),
     };
     match result {
@@ -285,6 +323,53 @@ fn open_dashboard(
 ) -> Result<ExitCode, Failure> {
     Err(Failure::Other(
         "this lpm was built without the dashboard (feature `tui`); use `lpm run SCENARIO`".into(),
+    ))
+}
+
+/// `lpm demo`: play the script on the terminal, or record it.
+fn demo(args: &DemoArgs) -> Result<ExitCode, Failure> {
+    let loaded = lpm::presenter::load_arg(args.script.as_deref())
+        .map_err(|r| Failure::Refused(r.messages))?;
+    present(&loaded, args)
+}
+
+#[cfg(feature = "tui")]
+fn present(loaded: &lpm::presenter::Loaded, args: &DemoArgs) -> Result<ExitCode, Failure> {
+    use lpm::tui::{Theme, record};
+    let theme = match &args.theme {
+        Some(n) => Theme::named(n).unwrap_or_else(Theme::colored),
+        None => Theme::from_env(),
+    };
+    if let Some(out) = &args.record {
+        let (w, h) = args.size;
+        let stats = record::record_file(loaded, out, w, h, theme, !args.no_log)
+            .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+        eprintln!(
+            "{}: {} frames, {:.1} s, {} bytes ({} simulated seconds)",
+            out.display(),
+            stats.frames,
+            stats.duration_s,
+            stats.bytes,
+            stats.simulated_s.round()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::Other(
+            "standard output is not a terminal: `lpm demo SCRIPT --record FILE.cast` records \
+             a demonstration without one"
+                .into(),
+        ));
+    }
+    lpm::tui::present(loaded, theme, !args.no_log)
+        .map(|()| ExitCode::SUCCESS)
+        .map_err(|e| Failure::Other(format!("{e:#}")))
+}
+
+#[cfg(not(feature = "tui"))]
+fn present(_loaded: &lpm::presenter::Loaded, _args: &DemoArgs) -> Result<ExitCode, Failure> {
+    Err(Failure::Other(
+        "this lpm was built without the dashboard (feature `tui`)".into(),
     ))
 }
 
@@ -410,6 +495,7 @@ fn run(
     if !json {
         let _ = writeln!(out, "{} ({})", scenario.name, path.display());
     }
+    let page_kib = engine.page_size_kib();
     let result = drive::run(
         &mut engine,
         until,
@@ -423,8 +509,8 @@ fn run(
                 tally.observe(e);
                 if json {
                     writeln!(out, "{}", report::json_line(e))?;
-                } else if let Some(line) = report::text_line(e) {
-                    writeln!(out, "{line}")?;
+                } else {
+                    writeln!(out, "{}", report::text_line(e, page_kib))?;
                 }
             }
             out.flush()

@@ -189,8 +189,8 @@ fn text_output_ends_with_a_table_per_move() {
     let out = lpm(&["run", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("round  1: sent 1.0 GiB"), "{stdout}");
-    assert!(stdout.contains("suspended (converged)"), "{stdout}");
+    assert!(stdout.contains("lp1: round 1 sent 1.00 GiB"), "{stdout}");
+    assert!(stdout.contains("SUSPENDED (threshold met)"), "{stdout}");
     let header = stdout
         .lines()
         .find(|l| l.starts_with("partition"))
@@ -276,5 +276,40 @@ fn the_dashboard_refuses_a_bad_scenario_before_anything_else() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty());
         assert!(text(&out.stderr).contains("unknown system \"frame-x\""));
+    }
+}
+
+#[test]
+fn the_readme_run_excerpt_is_what_lpm_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("    $ lpm run assets/scenarios/policies.ron\n")
+        .expect("the README shows a run");
+    let block: Vec<&str> = readme[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("    ") || l.is_empty())
+        .collect();
+    let scenario = root.join("assets/scenarios/policies.ron");
+    let out = lpm(&["run", scenario.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    let printed: Vec<&str> = stdout.lines().map(str::trim_end).collect();
+    let shown: Vec<&str> = block
+        .iter()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l).trim_end())
+        .filter(|l| !l.is_empty() && l.trim() != "...")
+        .collect();
+    assert!(shown.len() >= 8, "{shown:?}");
+    for line in shown {
+        // The first line names the file as the test runs it (an absolute path).
+        let line = line.replace(
+            "(assets/scenarios/policies.ron)",
+            &format!("({})", scenario.display()),
+        );
+        assert!(
+            printed.contains(&line.as_str()),
+            "README.md shows {line:?}, which lpm run does not print:\n{stdout}"
+        );
     }
 }

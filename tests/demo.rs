@@ -5,10 +5,11 @@
 
 use std::time::Duration;
 
-use lpm::demo::{self, Loaded, record};
 use lpm::engine::{Completion, EventKind};
+use lpm::presenter::{self, Loaded};
+use lpm::session::Driver;
 use lpm::spec::FinalPhase;
-use lpm::tui::{Driver, Harness, Theme};
+use lpm::tui::{Harness, Theme, record};
 
 /// What a headless play-through saw.
 struct Played {
@@ -33,13 +34,11 @@ fn play(loaded: &Loaded, max_s: f64) -> Played {
         driver: Driver::with_script(loaded, true).unwrap(),
     };
     let mut last_caption = None;
-    while !driver.script_finished() && driver.engine.now() < max_s {
+    while !driver.script_finished() && driver.engine().now() < max_s {
         driver.advance_sim(Duration::from_millis(250));
         let u = driver.update();
         for e in u.events {
-            if let Some(line) = lpm::report::text_line(&e) {
-                eprintln!("{line}");
-            }
+            eprintln!("{}", lpm::report::text_line(&e, u.snapshot.page_size_kib));
             match e.kind {
                 EventKind::MigrationCompleted(c) => p.completions.push(c),
                 EventKind::Resumed {
@@ -72,13 +71,13 @@ fn play(loaded: &Loaded, max_s: f64) -> Played {
 }
 
 fn builtin(name: &str) -> Loaded {
-    demo::script::builtin(name).expect("a shipped script")
+    presenter::script::builtin(name).expect("a shipped script")
 }
 
 #[test]
 fn planned_maintenance_empties_frame_a_with_every_move_verified_and_no_user_dropped() {
     let p = play(&builtin("planned-maintenance"), 900.0);
-    let snap = p.driver.engine.snapshot();
+    let snap = p.driver.engine().snapshot();
     let a = snap.systems.iter().find(|s| s.name == "frame-a").unwrap();
     assert!(
         a.partitions.is_empty(),
@@ -133,7 +132,10 @@ fn policies_compares_the_suspend_windows_of_resume_then_pull_and_stop_and_copy()
         qemu > 5.0 * lpm,
         "stop-and-copy suspended {qemu} ms, resume-then-pull {lpm} ms"
     );
-    assert_eq!(p.driver.engine.policy.final_phase, FinalPhase::StopAndCopy);
+    assert_eq!(
+        p.driver.engine().policy().final_phase,
+        FinalPhase::StopAndCopy
+    );
     // Resume-then-pull pays afterwards in demand faults; stop-and-copy has none.
     assert!(p.completions[0].demand_faults > 0 || p.completions[0].bytes_after_resume > 0);
     assert_eq!(p.completions[1].demand_faults, 0);
@@ -171,9 +173,9 @@ fn presenter_keys_go_on_from_a_key_step_and_restart_from_the_beginning() {
     // b pauses: time stands still.
     h.keys("b");
     assert!(h.app.paused);
-    let t = h.driver.engine.now();
+    let t = h.driver.engine().now();
     h.advance(5.0);
-    assert_eq!(h.driver.engine.now(), t);
+    assert_eq!(h.driver.engine().now(), t);
     h.keys("b");
     // o hides the log pane, and shows it again.
     h.keys("o");
@@ -181,7 +183,7 @@ fn presenter_keys_go_on_from_a_key_step_and_restart_from_the_beginning() {
     h.keys("o");
     // r: from the beginning.
     h.keys("r");
-    assert_eq!(h.driver.engine.now(), 0.0);
+    assert_eq!(h.driver.engine().now(), 0.0);
     let v = h.app.presenter.clone().unwrap();
     assert_eq!((v.fired, v.generation), (1, 1));
     assert!(h.screen().contains("firmware update"));
@@ -192,7 +194,7 @@ fn a_key_step_waits_for_the_presenter() {
     let text = r#"Demo(title: "t", scenario: File("../assets/scenarios/default.ron"),
         steps: [ (when: Key, caption: "one"), (when: After(1.0), caption: "two") ])"#;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
-    let loaded = demo::script::load_str(text, "t.ron", Some(&dir), None).unwrap();
+    let loaded = presenter::script::load_str(text, "t.ron", Some(&dir), None).unwrap();
     let driver = Driver::with_script(&loaded, false).unwrap();
     let mut h = Harness::from_driver(driver, 120, 36, Theme::mono());
     h.advance(30.0);
@@ -209,7 +211,7 @@ fn a_key_step_waits_for_the_presenter() {
 #[test]
 fn malformed_scripts_are_refused_with_line_and_column() {
     let text = "Demo(\n    title: \"x\",\n    scenario: File(\"a.ron\"),\n    steps: [\n        (when: Sometime),\n    ],\n)\n";
-    let e = demo::script::load_str(text, "bad.ron", None, None).unwrap_err();
+    let e = presenter::script::load_str(text, "bad.ron", None, None).unwrap_err();
     assert!(e.messages[0].starts_with("bad.ron:5:"), "{e}");
     // Types that parse but make no sense: every problem, each at its step.
     let text = r#"Demo(
@@ -222,7 +224,7 @@ fn malformed_scripts_are_refused_with_line_and_column() {
     ],
 )"#;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
-    let e = demo::script::load_str(text, "bad.ron", Some(&dir), None).unwrap_err();
+    let e = presenter::script::load_str(text, "bad.ron", Some(&dir), None).unwrap_err();
     let all = e.messages.join("\n");
     assert!(
         all.contains("bad.ron:6:10: step 2: unknown partition \"nobody\""),
@@ -237,7 +239,7 @@ fn malformed_scripts_are_refused_with_line_and_column() {
         "{all}"
     );
     // A missing file, no panic.
-    let e = demo::script::load(std::path::Path::new("/nonexistent/x.ron")).unwrap_err();
+    let e = presenter::script::load(std::path::Path::new("/nonexistent/x.ron")).unwrap_err();
     assert!(e.messages[0].contains("cannot read the script"), "{e}");
 }
 

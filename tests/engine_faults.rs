@@ -230,7 +230,7 @@ fn in_the_pull_phase_a_source_gone_past_the_timeout_loses_the_partition_loudly()
     let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
     let mut ev = Vec::new();
     run_to(&mut e, &mut ev, phase_is(Phase::Pulling));
-    let missing_at_fault = e.move_of(PartitionId::new(0)).unwrap().pages_to_send() as u64;
+    let missing_at_fault = e.move_of(PartitionId::new(0)).unwrap().pages_to_send();
     let t = e.now();
     e.apply(&Action::LinkDown { for_s: 60.0 }).unwrap();
     ev.extend(run(&mut e, 120.0));

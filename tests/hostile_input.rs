@@ -312,7 +312,7 @@ fn mangled_presenter_scripts_never_panic() {
     files.sort();
     assert!(!files.is_empty());
     for text in &files {
-        lpm::demo::script::load_str(text, "d.ron", Some(&dir), None)
+        lpm::presenter::script::load_str(text, "d.ron", Some(&dir), None)
             .unwrap_or_else(|r| panic!("{r:?}"));
     }
     let mut runner = TestRunner::new(config(600));
@@ -323,7 +323,7 @@ fn mangled_presenter_scripts_never_panic() {
             for m in &mutations {
                 text = apply(&text, m);
             }
-            if let Err(r) = lpm::demo::script::load_str(&text, "d.ron", Some(&dir), None) {
+            if let Err(r) = lpm::presenter::script::load_str(&text, "d.ron", Some(&dir), None) {
                 prop_assert!(!r.messages.is_empty());
                 for m in &r.messages {
                     prop_assert!(m.starts_with("d.ron"), "{m}");
@@ -377,7 +377,7 @@ fn absurd_sizes_are_refused_with_the_memory_they_would_need() {
     // 1e12 GiB of 4 KiB pages: 2.6e17 pages, 8.4 bytes each in motion.
     let refusal = Scenario::load_str(&sized("1e12"), "a.ron", None).unwrap_err();
     let text = refusal.to_string();
-    assert!(text.contains("needs 1.9 EiB"), "{text}");
+    assert!(text.contains("needs 1.90 EiB"), "{text}");
     assert!(text.contains("2.621e17 pages"), "{text}");
     // It points at the partitions (line 8 of the file).
     assert!(text.starts_with("a.ron:8:"), "{text}");
@@ -388,7 +388,7 @@ fn absurd_sizes_are_refused_with_the_memory_they_would_need() {
     assert!(
         text.contains("needs 16.8 GiB")
             && text.contains("2147483648 pages")
-            && text.contains("only 8.0 GiB is available"),
+            && text.contains("only 8.00 GiB is available"),
         "{text}"
     );
     // Sizes past u64 pages, infinities, NaN, negative and sub-page sizes: refused with a

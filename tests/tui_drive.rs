@@ -39,7 +39,7 @@ fn a_whole_move_by_keys_ends_verified_on_the_other_frame() {
     assert!(h.advance_until(120.0, 0.25, |s| s.completed == 1));
     let p = h.app.partition().unwrap();
     assert_eq!(p.name, "app01", "the selection follows the partition");
-    assert_eq!(h.app.snap.systems[p.system].name, "frame-b");
+    assert_eq!(h.app.snap.system(p.system).name, "frame-b");
     assert_eq!(h.app.focus, p.system);
     let m = h.app.selected_move().unwrap();
     assert_eq!(m.phase, Phase::Completed);
@@ -107,7 +107,7 @@ fn evacuate_asks_then_moves_everything_that_validates() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.snap.moves.len(), 3);
     assert!(h.advance_until(600.0, 0.5, |s| s.completed == 3));
-    assert!(h.app.snap.partitions.iter().all(|p| p.system == 1));
+    assert!(h.app.snap.partitions.iter().all(|p| p.system.index() == 1));
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn the_round_table_shows_every_round_and_exports_as_csv() {
     assert!(csv.starts_with("round,pages_sent,"));
     h.key(KeyCode::Char('c'));
     h.advance(0.1);
-    let path = format!("lpm-web01-move{}-rounds.csv", m.id + 1);
+    let path = format!("lpm-web01-move{}-rounds.csv", m.id.index() + 1);
     let written = std::fs::read_to_string(&path);
     let _ = std::fs::remove_file(&path);
     assert_eq!(written.expect("the file was written"), csv);

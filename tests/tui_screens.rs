@@ -37,7 +37,7 @@ fn small() -> Scenario {
 fn phase_of(h: &Harness, name: &str) -> Option<Phase> {
     let s = &h.app.snap;
     let p = s.partitions.iter().find(|p| p.name == name)?;
-    p.last_move.map(|m| s.moves[m].phase)
+    p.last_move.map(|m| s.move_view(m).phase)
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn stop_asks_first_and_defaults_to_no() {
     h.key(KeyCode::Char('s'));
     h.key(KeyCode::Char('y'));
     assert_eq!(phase_of(&h, "app01"), Some(Phase::Stopped));
-    assert_eq!(h.app.partition().unwrap().system, 0);
+    assert_eq!(h.app.partition().unwrap().system.index(), 0);
 }
 
 #[test]

@@ -196,6 +196,24 @@ impl SwitchReason {
     pub fn converged(self) -> bool {
         self == SwitchReason::Threshold
     }
+
+    /// Its name in JSON and CSV: `threshold`, `max_rounds`, `max_sent_factor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SwitchReason::Threshold => "threshold",
+            SwitchReason::MaxRounds => "max_rounds",
+            SwitchReason::MaxSentFactor => "max_sent_factor",
+        }
+    }
+
+    /// In words, for a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            SwitchReason::Threshold => "threshold met",
+            SwitchReason::MaxRounds => "round limit reached, not converged",
+            SwitchReason::MaxSentFactor => "sent-data limit reached, not converged",
+        }
+    }
 }
 
 /// One pre-copy round, as `round_completed` reports it.

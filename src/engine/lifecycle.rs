@@ -94,8 +94,7 @@ impl Engine {
         self.moves.push(Move::new(
             id,
             p,
-            from,
-            to,
+            (from, to),
             inactive,
             request,
             self.policy.auto_converge,

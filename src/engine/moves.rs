@@ -226,8 +226,7 @@ impl Move {
     pub(super) fn new(
         id: MoveId,
         partition: PartitionId,
-        from: FrameId,
-        to: FrameId,
+        (from, to): (FrameId, FrameId),
         inactive: bool,
         request: MoverRequest,
         auto_converge: bool,

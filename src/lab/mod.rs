@@ -183,7 +183,7 @@ pub fn run_move(s: &Scenario, subject: &Subject) -> Result<Outcome, String> {
         demand_faults: c.demand_faults,
         users_dropped: c.users_dropped,
         converged: c.converged,
-        switch_reason: reason.map_or("threshold", reason_name).to_string(),
+        switch_reason: reason.map_or("threshold", |r| r.name()).to_string(),
         verified: c.verified,
         predicted_rounds: prediction.rounds,
         predicted_total_s: prediction.total_s,
@@ -192,14 +192,6 @@ pub fn run_move(s: &Scenario, subject: &Subject) -> Result<Outcome, String> {
         predicted_converged: prediction.converges(),
         round_pages,
     })
-}
-
-fn reason_name(r: crate::engine::SwitchReason) -> &'static str {
-    match r {
-        crate::engine::SwitchReason::Threshold => "threshold",
-        crate::engine::SwitchReason::MaxRounds => "max_rounds",
-        crate::engine::SwitchReason::MaxSentFactor => "max_sent_factor",
-    }
 }
 
 /// Threads to use: `asked`, or one per core, never more than the jobs, and never more worlds

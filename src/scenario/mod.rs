@@ -205,12 +205,11 @@ impl Scenario {
         let limit = available_bytes.map_or(MAX_SIMULATION_BYTES, |a| {
             (a as f64).min(MAX_SIMULATION_BYTES)
         });
-        if let Some((k, p)) = self
+        if let Some(p) = self
             .partitions
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.state == PartitionState::Running)
-            .max_by(|a, b| a.1.memory_gib.total_cmp(&b.1.memory_gib))
+            .filter(|p| p.state == PartitionState::Running)
+            .max_by(|a, b| a.memory_gib.total_cmp(&b.memory_gib))
         {
             let pages = self.pages_f64(p.memory_gib);
             let need = pages * BYTES_PER_PAGE_IN_MOTION;
@@ -218,11 +217,10 @@ impl Scenario {
                 out.push(Problem::new(
                     Anchor::Key("partitions", None),
                     format!(
-                        "partition {} (the {}th) cannot be simulated moving on this machine: its \
-                         page state needs {} ({:.1} bytes per {} KiB page, {} pages), only {} \
-                         is available; use 64 KiB pages or a smaller partition",
+                        "partition {} cannot be simulated moving on this machine: its page state \
+                         needs {} ({:.1} bytes per {} KiB page, {} pages), only {} is available; \
+                         use 64 KiB pages or a smaller partition",
                         p.name,
-                        k + 1,
                         crate::units::bytes(need),
                         BYTES_PER_PAGE_IN_MOTION,
                         self.page_size_kib,

@@ -127,9 +127,9 @@ fn memory_this_machine_lacks_is_refused_with_the_need() {
     assert!((s.simulation_bytes() - 537_133_056.0 * 8.375).abs() < 1.0);
     let err = Scenario::load_str(&big, "t.ron", Some(2 << 30)).unwrap_err();
     assert_eq!(err.messages.len(), 1, "{err}");
-    assert!(err.messages[0].contains("needs 4.2 GiB"), "{err}");
+    assert!(err.messages[0].contains("needs 4.19 GiB"), "{err}");
     assert!(
-        err.messages[0].contains("only 2.0 GiB is available"),
+        err.messages[0].contains("only 2.00 GiB is available"),
         "{err}"
     );
     assert!(Scenario::load_str(&big, "t.ron", Some(8 << 30)).is_ok());

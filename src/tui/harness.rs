@@ -4,16 +4,18 @@
 use std::time::Duration;
 
 use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 pub use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
 
 use super::app::App;
-use super::driver::{Driver, Request};
+use super::render;
 use super::theme::Theme;
-use super::ui;
 use crate::Scenario;
 use crate::engine::Snapshot;
+use crate::session::{Driver, Request};
 
 pub struct Harness {
     pub app: App,
@@ -49,7 +51,7 @@ impl Harness {
 
     /// Hands the app's requests to the engine and the engine's update back to the app.
     pub fn pump(&mut self) {
-        let requests = self.app.take_requests();
+        let requests = self.app.take_requests(self.screen_area());
         let any = !requests.is_empty();
         for r in requests {
             if r != Request::Quit {
@@ -60,6 +62,12 @@ impl Harness {
             let u = self.driver.update();
             self.app.on_update(u);
         }
+    }
+
+    /// The test terminal's whole area.
+    fn screen_area(&self) -> Rect {
+        let size = self.terminal.backend().size().expect("test backend");
+        Rect::from((Position::ORIGIN, size))
     }
 
     pub fn key(&mut self, code: KeyCode) {
@@ -122,7 +130,7 @@ impl Harness {
     ) -> bool {
         let mut t = 0.0;
         while t < max_secs {
-            if done(&self.driver.engine.snapshot()) {
+            if done(&self.driver.engine().snapshot()) {
                 self.pump();
                 return true;
             }
@@ -133,15 +141,12 @@ impl Harness {
         done(&self.app.snap)
     }
 
-    /// Draws a frame (twice when the memory map asked for a new size) and returns the buffer.
+    /// Draws a frame and returns the buffer. A new selection or screen size first asks the
+    /// engine for a memory map that fits (and again, should the answer change what fits).
     pub fn render(&mut self) -> &Buffer {
+        let screen = self.screen_area();
         for _ in 0..3 {
-            let app = &self.app;
-            self.terminal
-                .draw(|f| ui::draw(f, app))
-                .expect("draw on a test backend");
-            // A new memory-map size (or selection) asks the engine for a fitting map.
-            let requests = self.app.take_requests();
+            let requests = self.app.take_requests(screen);
             if requests.is_empty() {
                 break;
             }
@@ -151,6 +156,10 @@ impl Harness {
             let u = self.driver.update();
             self.app.on_update(u);
         }
+        let app = &self.app;
+        self.terminal
+            .draw(|f| render::draw(f, app))
+            .expect("draw on a test backend");
         self.terminal.backend().buffer()
     }
 
@@ -171,8 +180,6 @@ impl Harness {
 
     pub fn resize(&mut self, width: u16, height: u16) {
         self.terminal.backend_mut().resize(width, height);
-        self.terminal
-            .resize(ratatui::layout::Rect::new(0, 0, width, height))
-            .ok();
+        self.terminal.resize(Rect::new(0, 0, width, height)).ok();
     }
 }

@@ -550,7 +550,7 @@ pub fn split_hint(hint: &'static str) -> (&'static str, &'static str) {
 
 /// The bindings of a context that belong on the hint bar.
 /// The keys of presenter mode, which come before the dashboard's while a script plays.
-pub fn presenter_bindings() -> impl Iterator<Item = &'static Binding> {
+fn presenter_bindings() -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(|b| b.context == Presenter)
 }
 

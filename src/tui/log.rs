@@ -1,62 +1,49 @@
-//! The log pane: the engine's events as readable lines, filtered by level. The runtime shows
-//! them through `tracing` and tui-logger; tests (and any app without a logger) draw the app's
-//! own copy of the same lines.
+//! The log: the engine's events as readable lines with a level, the latest 500 kept. The log
+//! pane (`render::log`) draws them; the runtime also hands them to `tracing` for tui-logger.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use super::app::App;
+use crate::engine::Event;
+pub use crate::narrate::Level;
+use crate::narrate::narrate;
 
-use super::app::{App, Level};
+/// Log lines kept.
+const LOG_LINES: usize = 500;
 
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Debug => "all",
-        Level::Info => "info+",
-        Level::Warn => "warnings",
-        Level::Error => "errors",
-    }
+/// One readable line of the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    pub t: f64,
+    pub level: Level,
+    pub text: String,
 }
 
-pub fn block(app: &App) -> Block<'_> {
-    let t = &app.theme;
-    Block::bordered()
-        .border_style(t.border)
-        .title(Line::from(vec![
-            Span::styled(" Log ", t.dim),
-            Span::styled(format!("[{}] ", level_word(app.log_level)), t.bold),
-            Span::styled("L ", t.key),
-            Span::styled("filters ", t.dim),
-        ]))
-}
-
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    if app.trace {
-        super::runtime::draw_logger(frame, area, app);
-        return;
+impl App {
+    /// The log lines the level filter lets through.
+    pub fn visible_log(&self) -> impl DoubleEndedIterator<Item = &LogLine> {
+        let level = self.log_level;
+        self.log.iter().filter(move |l| l.level <= level)
     }
-    let t = &app.theme;
-    let block = block(app);
-    let inner = block.inner(area);
-    let n = inner.height as usize;
-    let lines: Vec<Line> = {
-        let mut v: Vec<&super::app::LogLine> = app.visible_log().rev().take(n).collect();
-        v.reverse();
-        v.into_iter()
-            .map(|l| {
-                let style = match l.level {
-                    Level::Error => t.bad,
-                    Level::Warn => t.warn,
-                    Level::Info => t.base,
-                    Level::Debug => t.dim,
-                };
-                Line::from(vec![
-                    Span::styled(format!("{:>9.3} s ", l.t), t.dim),
-                    Span::styled(format!("{:<5} ", l.level.label()), style),
-                    Span::styled(l.text.clone(), style),
-                ])
-            })
-            .collect()
-    };
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+
+    /// Adds a line (and hands it to `tracing` when the runtime's logger shows the pane).
+    pub(super) fn push_log(&mut self, t: f64, level: Level, text: String) {
+        if self.trace {
+            let line = format!("{:>9.3} s  {text}", t);
+            match level {
+                Level::Error => tracing::error!(target: "lpm", "{line}"),
+                Level::Warn => tracing::warn!(target: "lpm", "{line}"),
+                Level::Info => tracing::info!(target: "lpm", "{line}"),
+                Level::Debug => tracing::debug!(target: "lpm", "{line}"),
+            }
+        }
+        if self.log.len() >= LOG_LINES {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogLine { t, level, text });
+    }
+
+    /// An engine event as a readable log line.
+    pub(super) fn record_event(&mut self, e: &Event) {
+        let n = narrate(&e.kind, self.snap.page_size_kib);
+        self.push_log(e.t, n.level, n.text);
+    }
 }

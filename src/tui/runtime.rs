@@ -7,16 +7,15 @@ use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use ratatui::Frame;
 use ratatui::crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc;
 
-use super::app::{App, Level};
-use super::driver::{Driver, Request, Update};
+use super::app::App;
 use super::theme::Theme;
-use super::{TuiOptions, ui};
+use super::{TuiOptions, render};
 use crate::Scenario;
+use crate::session::{Driver, Request, Update};
 
 /// Shortest time between two frames (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);
@@ -176,7 +175,9 @@ async fn ui_loop(
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
     let result = loop {
-        for r in app.take_requests() {
+        // Before drawing: a new selection or screen size asks for a memory map that fits.
+        let screen = Rect::from((Position::ORIGIN, terminal.size()?));
+        for r in app.take_requests(screen) {
             if cmd_tx.send(r).is_err() {
                 break;
             }
@@ -187,13 +188,9 @@ async fn ui_loop(
         let now = Instant::now();
         if dirty && last_draw.is_none_or(|d| now >= d + FRAME) {
             tui_logger::move_events();
-            terminal.draw(|f| ui::draw(f, &app))?;
+            terminal.draw(|f| render::draw(f, &app))?;
             last_draw = Some(now);
             dirty = false;
-            // The memory map may have a new size: tell the engine before waiting.
-            for r in app.take_requests() {
-                let _ = cmd_tx.send(r);
-            }
         }
         let deadline = last_draw.map(|d| d + FRAME).unwrap_or(now);
         tokio::select! {
@@ -291,31 +288,4 @@ fn engine_loop(
             return;
         }
     }
-}
-
-/// The log pane through tui-logger, filtered at the app's level.
-pub fn draw_logger(frame: &mut Frame, area: Rect, app: &App) {
-    use tui_logger::{LevelFilter, TuiLoggerLevelOutput, TuiLoggerWidget, TuiWidgetState};
-    let t = &app.theme;
-    let level = match app.log_level {
-        Level::Debug => LevelFilter::Debug,
-        Level::Info => LevelFilter::Info,
-        Level::Warn => LevelFilter::Warn,
-        Level::Error => LevelFilter::Error,
-    };
-    let state = TuiWidgetState::new().set_default_display_level(level);
-    let widget = TuiLoggerWidget::default()
-        .block(super::log::block(app))
-        .output_timestamp(None)
-        .output_level(Some(TuiLoggerLevelOutput::Abbreviated))
-        .output_target(false)
-        .output_file(false)
-        .output_line(false)
-        .style_error(t.bad)
-        .style_warn(t.warn)
-        .style_info(t.base)
-        .style_debug(t.dim)
-        .style_trace(t.dim)
-        .state(&state);
-    frame.render_widget(widget, area);
 }

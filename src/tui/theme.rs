@@ -7,7 +7,6 @@ use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone)]
 pub struct Theme {
-    pub color: bool,
     pub base: Style,
     pub dim: Style,
     pub bold: Style,
@@ -51,7 +50,6 @@ impl Theme {
     pub fn colored() -> Theme {
         let fg = |c: Color| Style::new().fg(c);
         Theme {
-            color: true,
             base: Style::new(),
             dim: Style::new().add_modifier(Modifier::DIM),
             bold: Style::new().add_modifier(Modifier::BOLD),
@@ -98,9 +96,6 @@ impl Theme {
         }
     }
 
-    /// Theme names `named` knows.
-    pub const NAMES: [&str; 3] = ["color", "mono", "high-contrast"];
-
     /// For projectors, which wash out dim text and dark colours: white on black, bright
     /// colours only, bold wherever it carries meaning, nothing dimmed.
     pub fn high_contrast() -> Theme {
@@ -113,7 +108,6 @@ impl Theme {
                 .add_modifier(Modifier::BOLD)
         };
         Theme {
-            color: true,
             base,
             dim: base.fg(Color::Gray),
             bold: base.add_modifier(Modifier::BOLD),
@@ -150,7 +144,6 @@ impl Theme {
         let dim = Style::new().add_modifier(Modifier::DIM);
         let rev = Style::new().add_modifier(Modifier::REVERSED);
         Theme {
-            color: false,
             base: plain,
             dim,
             bold,

@@ -5,10 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use super::app::{App, Popup};
-use super::help;
-use super::keymap;
-use super::ui::centered;
+use super::{centered, help};
+use crate::tui::app::{App, Popup};
+use crate::tui::keymap;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &app.popup {

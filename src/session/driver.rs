@@ -5,97 +5,11 @@
 
 use std::time::{Duration, Instant};
 
+use super::messages::{PresenterView, Reply, Request, Update};
 use crate::Scenario;
-use crate::demo::{Loaded, Timeline};
-use crate::engine::{Engine, Event, Phase, Prediction, Snapshot, Validation};
+use crate::engine::{Engine, Event, FrameId, PartitionId, Reason, Refused};
+use crate::presenter::{Loaded, Timeline};
 use crate::spec::Action;
-
-/// What the dashboard asks of the engine.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Request {
-    Apply(Action),
-    /// `migrlpar -o v`: every check, for the popup.
-    Validate {
-        partition: String,
-        to: String,
-    },
-    /// Validate, and migrate only when every check passes.
-    Migrate {
-        partition: String,
-        to: String,
-    },
-    Pause(bool),
-    Scale(f64),
-    SlowMotion(bool),
-    /// The partition the detail pane shows, and how many memory-map cells fit on screen.
-    Watch {
-        partition: Option<usize>,
-        cells: usize,
-    },
-    /// Presenter: fire the step waiting for a key, or run ahead to the next step.
-    Next,
-    /// Presenter: play the script again from the beginning.
-    Restart,
-    /// Write a move's rounds as CSV to `path` (the `c` key).
-    ExportRounds {
-        path: String,
-        csv: String,
-    },
-    Quit,
-}
-
-/// The engine's answer to a request.
-#[derive(Debug, Clone)]
-pub enum Reply {
-    Applied {
-        action: Action,
-        result: Result<String, String>,
-    },
-    Validated(Validation),
-    /// `m` on a partition that does not validate: nothing moved.
-    MigrateRefused(Validation),
-    Failed(String),
-    /// A file was written (path).
-    Exported(String),
-}
-
-/// Everything the dashboard learns from one turn of the engine.
-#[derive(Debug, Clone)]
-pub struct Update {
-    pub snapshot: Snapshot,
-    pub events: Vec<Event>,
-    pub replies: Vec<Reply>,
-    /// The analytic forecast for moving the watched partition now.
-    pub forecast: Option<(usize, Prediction)>,
-    /// The watched partition's checks against the next frame, while it is not moving.
-    pub preview: Option<Validation>,
-    /// The simulated seconds per wall second achieved lately, when the engine cannot keep up.
-    pub lagging: Option<f64>,
-    /// The time scale in force while a suspend window plays in slow motion.
-    pub slow_motion: Option<f64>,
-    /// The presenter script's progress, when one plays.
-    pub presenter: Option<PresenterView>,
-}
-
-/// Where a presenter script stands, for the banner.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresenterView {
-    pub title: String,
-    /// The latest caption, and the simulated time its step fired.
-    pub caption: Option<String>,
-    pub caption_t: f64,
-    /// Steps fired, of `steps`.
-    pub fired: usize,
-    pub steps: usize,
-    pub waiting_for_key: bool,
-    /// Running ahead to the next step at full speed.
-    pub fast_forward: bool,
-    pub finished: bool,
-    /// The time scale in force (the script's steps change it).
-    pub scale: f64,
-    /// How many times the script restarted: the dashboard starts afresh when it changes.
-    pub generation: u32,
-}
 
 /// A presenter script playing in the driver.
 struct Presenter {
@@ -112,14 +26,14 @@ struct Presenter {
 const FAST_FORWARD_SCALE: f64 = 1000.0;
 
 /// Wall seconds a suspend window lasts in slow motion.
-pub const SLOW_MOTION_WALL_S: f64 = 2.0;
+const SLOW_MOTION_WALL_S: f64 = 2.0;
 
 pub struct Driver {
-    pub engine: Engine,
+    engine: Engine,
     pub paused: bool,
     pub scale: f64,
     pub slow_motion: bool,
-    watch: Option<usize>,
+    watch: Option<PartitionId>,
     cells: usize,
     replies: Vec<Reply>,
     changed: bool,
@@ -213,6 +127,11 @@ impl Driver {
         })
     }
 
+    /// The engine it drives, to read (changes go through requests).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Something new to show since the last update.
     pub fn changed(&self) -> bool {
         self.changed
@@ -226,26 +145,31 @@ impl Driver {
                 let result = self.engine.apply(&action);
                 self.replies.push(Reply::Applied { action, result });
             }
-            Request::Validate { partition, to } => match self.engine.validate(&partition, &to) {
-                Ok(v) => {
-                    // Through `apply` too, so that the log records the outcome.
-                    let _ = self.engine.apply(&Action::Validate { partition, to });
-                    self.replies.push(Reply::Validated(v));
+            Request::Validate { partition, to } => {
+                match self.engine.validate_named(&partition, &to) {
+                    Ok(v) => {
+                        // Through `apply` too, so that the log records the outcome.
+                        let _ = self.engine.apply(&Action::validate(partition, to));
+                        self.replies.push(Reply::Validated(v));
+                    }
+                    Err(e) => self.replies.push(Reply::Failed(e.message)),
                 }
-                Err(e) => self.replies.push(Reply::Failed(e)),
-            },
-            Request::Migrate { partition, to } => match self.engine.validate(&partition, &to) {
-                Ok(v) if !v.ok() => {
-                    let _ = self.engine.apply(&Action::Validate { partition, to });
-                    self.replies.push(Reply::MigrateRefused(v));
+            }
+            Request::Migrate { partition, to } => {
+                if let Err(e) = self.engine.validate_named(&partition, &to) {
+                    self.replies.push(Reply::Failed(e.message));
+                    return;
                 }
-                Ok(_) => {
-                    let action = Action::Migrate { partition, to };
-                    let result = self.engine.apply(&action);
-                    self.replies.push(Reply::Applied { action, result });
+                let action = Action::migrate(partition, to);
+                match self.engine.apply(&action) {
+                    // Nothing moved: every check, for the popup.
+                    Err(Refused {
+                        reason: Reason::Invalid(v),
+                        ..
+                    }) => self.replies.push(Reply::MigrateRefused(v)),
+                    result => self.replies.push(Reply::Applied { action, result }),
                 }
-                Err(e) => self.replies.push(Reply::Failed(e)),
-            },
+            }
             Request::ExportRounds { path, csv } => match std::fs::write(&path, csv) {
                 Ok(()) => self.replies.push(Reply::Exported(path)),
                 Err(e) => self
@@ -314,20 +238,17 @@ impl Driver {
         }
         let window_ns = self
             .engine
-            .moves
+            .moves()
             .iter()
-            .filter(|m| m.phase == Phase::Suspended)
-            .map(|m| m.resume_at_ns.saturating_sub(m.suspend_ns.unwrap_or(0)))
+            .filter_map(|m| m.suspend_window_ns())
+            .map(|(opened, closes)| closes.saturating_sub(opened))
             .max()?;
         let scale = (window_ns as f64 / 1e9 / SLOW_MOTION_WALL_S).max(0.001);
         (scale < self.scale).then_some(scale)
     }
 
     fn live_precopy(&self) -> bool {
-        self.engine
-            .moves
-            .iter()
-            .any(|m| matches!(m.phase, Phase::PreCopy | Phase::Suspended))
+        self.engine.switchover_possible()
     }
 
     /// Advances simulated time for `wall` of wall-clock time at the scale in force. With a
@@ -371,15 +292,17 @@ impl Driver {
     /// The world now, the events since the last update and the replies to requests.
     pub fn update(&mut self) -> Update {
         self.changed = false;
-        let pi = self.watch.filter(|&p| p < self.engine.partitions.len());
-        let map_for = pi.and_then(|p| self.engine.last_move_of(p).map(|m| m.id));
+        let pi = self
+            .watch
+            .filter(|p| p.index() < self.engine.partitions().len());
+        let map_for = pi.and_then(|p| self.engine.last_move_of(p).map(|m| m.id()));
         let snapshot = self.engine.snapshot_with(map_for, self.cells);
-        let frames = self.engine.systems.len();
+        let frames = self.engine.frames().len();
         let preview = pi
             .filter(|&p| frames > 1 && self.engine.move_of(p).is_none())
             .map(|p| {
-                let to = (self.engine.partitions[p].system + 1) % frames;
-                self.engine.validate_index(p, to)
+                let to = (self.engine.partition(p).frame().index() + 1) % frames;
+                self.engine.validate(p, FrameId::new(to))
             });
         let mut events = self
             .presenter

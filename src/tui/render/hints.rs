@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::App;
-use super::keymap::{self, Command};
+use crate::tui::app::App;
+use crate::tui::keymap::{self, Command};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
     let t = &app.theme;

@@ -15,15 +15,18 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use super::Loaded;
-use crate::tui::{App, Driver, Theme, ui};
+use super::app::App;
+use super::render;
+use super::theme::Theme;
+use crate::presenter::Loaded;
+use crate::session::Driver;
 
 /// Frames per second of the recording.
-pub const FPS: f64 = 10.0;
+const FPS: f64 = 10.0;
 /// Seconds the last screen stays after the script's last step.
-pub const TAIL_S: f64 = 5.0;
+const TAIL_S: f64 = 5.0;
 /// A recording ends here whatever the script (a script waiting for an event that never comes).
-pub const MAX_S: f64 = 900.0;
+const MAX_S: f64 = 900.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -93,12 +96,16 @@ pub fn record(
     let mut frames = 0usize;
     let mut t = 0.0f64;
     let mut tail = 0.0f64;
+    let screen = Rect::new(0, 0, width, height);
     loop {
-        pump(&mut app, &mut driver);
+        pump(&mut app, &mut driver, screen);
         for _ in 0..3 {
-            terminal.draw(|f| ui::draw(f, &app))?;
-            // A new memory-map size asks the engine for a fitting map: draw again.
-            let requests = app.take_requests();
+            terminal.draw(|f| render::draw(f, &app))?;
+            // What the update brought (a move starting, a caption of another length) may need
+            // a memory map of another size: ask for it and draw again. Asking after the draw
+            // rather than before is how the shipped recordings were made, and keeps them the
+            // same byte for byte; both draws go into the same event, so nobody sees the first.
+            let requests = app.take_requests(screen);
             if requests.is_empty() {
                 break;
             }
@@ -128,7 +135,7 @@ pub fn record(
         frames,
         duration_s: t,
         bytes,
-        simulated_s: driver.engine.now(),
+        simulated_s: driver.engine().now(),
         finished: driver.script_finished(),
     })
 }
@@ -148,8 +155,8 @@ impl Write for Sink {
     }
 }
 
-fn pump(app: &mut App, driver: &mut Driver) {
-    for r in app.take_requests() {
+fn pump(app: &mut App, driver: &mut Driver, screen: Rect) {
+    for r in app.take_requests(screen) {
         driver.execute(r);
     }
     if driver.changed() {

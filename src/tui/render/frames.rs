@@ -6,17 +6,18 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::app::{App, status_label};
-use super::fmt;
-use super::ui::{Plan, bar};
-use crate::engine::Phase;
+use super::bar;
 use crate::engine::snapshot::{PartitionStatus, PartitionView, SystemView};
+use crate::engine::{FrameId, PartitionId, Phase};
+use crate::tui::app::App;
+use crate::tui::fmt;
+use crate::tui::layout::Plan;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, plan: &Plan) {
     let n = app.snap.systems.len().max(1);
     let areas = Layout::horizontal(vec![Constraint::Ratio(1, n as u32); n]).split(area);
     for (i, sys) in app.snap.systems.iter().enumerate() {
-        draw_frame(frame, areas[i], app, plan, i, sys);
+        draw_frame(frame, areas[i], app, plan, FrameId::new(i), sys);
     }
 }
 
@@ -24,7 +25,7 @@ fn processor(sys: &SystemView) -> String {
     format!("{:?}", sys.processor).to_uppercase()
 }
 
-fn draw_frame(frame: &mut Frame, area: Rect, app: &App, plan: &Plan, i: usize, sys: &SystemView) {
+fn draw_frame(frame: &mut Frame, area: Rect, app: &App, plan: &Plan, i: FrameId, sys: &SystemView) {
     let t = &app.theme;
     let focused = app.focus == i;
     let rows = app.rows(i);
@@ -127,7 +128,14 @@ enum Columns {
     Wide,
 }
 
-fn draw_table(frame: &mut Frame, area: Rect, app: &App, fi: usize, rows: &[usize], focused: bool) {
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    fi: FrameId,
+    rows: &[PartitionId],
+    focused: bool,
+) {
     let t = &app.theme;
     let cols = if area.width >= 76 {
         Columns::Wide
@@ -173,7 +181,7 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, fi: usize, rows: &[usize
     let body: Vec<Row> = rows
         .iter()
         .map(|&pi| {
-            let p = &app.snap.partitions[pi];
+            let p = app.snap.partition(pi);
             let mut cells = vec![
                 Cell::from(Span::styled(p.name.clone(), t.bold)),
                 Cell::from(Span::styled(status_label(p), status_style(app, p))),
@@ -233,6 +241,14 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, fi: usize, rows: &[usize
     }
 }
 
+/// A partition's state word for the tables.
+fn status_label(p: &PartitionView) -> &'static str {
+    match p.status {
+        PartitionStatus::Migrating => "Migrating",
+        s => s.label(),
+    }
+}
+
 fn status_style(app: &App, p: &PartitionView) -> Style {
     let t = &app.theme;
     match p.status {
@@ -247,9 +263,9 @@ fn status_style(app: &App, p: &PartitionView) -> Style {
 }
 
 /// The Move column: phase and progress of a move in flight, or how the last one ended.
-fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: usize, width: u16) -> Line<'a> {
+fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: FrameId, width: u16) -> Line<'a> {
     let t = &app.theme;
-    let Some(m) = p.last_move.and_then(|m| app.snap.moves.get(m)) else {
+    let Some(m) = p.last_move.and_then(|m| app.snap.moves.get(m.index())) else {
         let mut spans = Vec::new();
         if p.dedicated_io {
             spans.push(Span::styled("dedicated I/O", t.warn));

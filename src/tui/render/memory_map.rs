@@ -8,12 +8,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::app::App;
-use super::fmt;
 use crate::engine::snapshot::{MapCell, MoveView};
+use crate::tui::app::App;
+use crate::tui::fmt;
+use crate::tui::layout::map_grid;
 
 /// The glyph and style of a cell. Glyphs differ too, so the map reads without colour.
-pub fn cell_look(app: &App, c: &MapCell) -> (&'static str, Style) {
+fn cell_look(app: &App, c: &MapCell) -> (&'static str, Style) {
     let t = &app.theme;
     let n = c.pages.max(1) as f64;
     let dirty = c.dirty as f64 / n;
@@ -38,13 +39,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
         .title(Span::styled(" Memory map ", t.dim));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if inner.height < 2 || inner.width < 4 {
-        app.map_cells.set(0);
+    // The same grid `layout::map_cells` asked the engine to fill.
+    let Some(grid) = map_grid(area) else {
         return;
-    }
-    let grid_h = inner.height - 1;
-    let cells = inner.width as usize * grid_h as usize;
-    app.map_cells.set(if m.inactive { 0 } else { cells });
+    };
+    let grid_h = grid.height;
     if m.inactive {
         let msg = Paragraph::new(Span::styled("no memory: profile only", t.dim));
         frame.render_widget(msg, inner);

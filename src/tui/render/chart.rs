@@ -9,9 +9,9 @@ use ratatui::widgets::{
     Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph,
 };
 
-use super::app::App;
-use super::fmt;
 use crate::engine::snapshot::MoveView;
+use crate::tui::app::App;
+use crate::tui::fmt;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
     if m.inactive {
