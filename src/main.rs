@@ -608,7 +608,7 @@ impl Progress {
         // Queued moves have nothing to show but their count (on the overall line).
         let live = |m: &MoveView| m.phase.in_flight() && m.phase != Phase::Queued;
         self.moves.retain(|(id, bar)| {
-            let keep = snap.moves.get(*id).is_some_and(live);
+            let keep = snap.moves.iter().any(|m| m.id == *id && live(m));
             if !keep {
                 // Its end is a line on standard output; the bar only goes.
                 bar.finish_and_clear();
