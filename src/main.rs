@@ -653,6 +653,8 @@ impl Progress {
     /// off the screen first and drawn again after (so that a line never starts in the middle
     /// of a bar), and not more than 20 times a second (a redraw per batch of events would
     /// flood the terminal in a fast run); until then the lines wait in `lines`, unless `now`.
+    /// `drive::run` calls the events callback after every slice, events or not, so lines that
+    /// wait go out at the first slice past the 50 ms.
     fn print(
         &mut self,
         out: &mut impl Write,
