@@ -10,9 +10,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use lpm::Scenario;
-use lpm::engine::Engine;
+use lpm::engine::snapshot::{MoveView, Snapshot};
+use lpm::engine::{Engine, MoveId, Phase};
 use lpm::report::{self, Summary, Tally, drive};
 
 #[derive(Debug, Parser)]
@@ -485,13 +487,16 @@ fn run(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut tally = Tally::default();
-    // Shared by both callbacks: the events one clears the bar before printing, so that lines
-    // on a terminal shared by stdout and stderr never start in the middle of the bar.
-    let bar = std::cell::RefCell::new(
+    // Shared by both callbacks: events print through it, so that lines on a terminal shared
+    // by stdout and stderr never start in the middle of the bars.
+    let progress = std::cell::RefCell::new(
         std::io::stderr()
             .is_terminal()
-            .then(|| Progress::new(until)),
+            .then(|| Progress::new(until, std::io::stdout().is_terminal())),
     );
+    // Lines of the current slice; without bars they go out at the end of each slice, as
+    // before.
+    let mut lines: Vec<u8> = Vec::new();
     if !json {
         let _ = writeln!(out, "{} ({})", scenario.name, path.display());
     }
@@ -500,29 +505,35 @@ fn run(
         &mut engine,
         until,
         |events| {
-            if !events.is_empty()
-                && let Some(bar) = bar.borrow_mut().as_mut()
-            {
-                bar.clear();
-            }
             for e in events {
                 tally.observe(e);
+                // Writing to a Vec cannot fail.
                 if json {
-                    writeln!(out, "{}", report::json_line(e))?;
+                    let _ = writeln!(lines, "{}", report::json_line(e));
                 } else {
-                    writeln!(out, "{}", report::text_line(e, page_kib))?;
+                    let _ = writeln!(lines, "{}", report::text_line(e, page_kib));
                 }
             }
-            out.flush()
+            match progress.borrow_mut().as_mut() {
+                Some(p) => p.print(&mut out, &mut lines, false),
+                None => write_lines(&mut out, &mut lines),
+            }
         },
         |engine| {
-            if let Some(bar) = bar.borrow_mut().as_mut() {
-                bar.draw(engine);
+            if let Some(p) = progress.borrow_mut().as_mut() {
+                p.update(engine);
             }
         },
     );
-    if let Some(bar) = bar.borrow_mut().as_mut() {
-        bar.clear();
+    let result = result.and_then(|t| {
+        match progress.borrow_mut().as_mut() {
+            Some(p) => p.print(&mut out, &mut lines, true),
+            None => write_lines(&mut out, &mut lines),
+        }
+        .map(|()| t)
+    });
+    if let Some(p) = progress.borrow_mut().as_mut() {
+        p.finish();
     }
     let end = match result {
         Ok(t) => t,
@@ -560,66 +571,213 @@ fn write_failure(e: std::io::Error) -> Result<ExitCode, Failure> {
     }
 }
 
-/// A one-line progress bar on standard error, redrawn at most ten times a second.
+/// The progress display of `lpm run` on standard error: an overall line (share of the known
+/// work, simulated time, moves done and in flight), then a line per move in flight. indicatif
+/// draws it: at most 20 times a second, fitted to the terminal's width, and only when standard
+/// error is a terminal (`run` does not even build one otherwise, so that a piped run costs
+/// nothing and cannot print a byte of it).
+///
+/// Each kind of line is a `ProgressBar` of the one `MultiProgress`, refreshed from the same
+/// `Snapshot` in `update`; another kind (an evacuation's: moves of the frame done, left) is one
+/// more field, inserted after `overall`, and one more refresh there.
 struct Progress {
+    multi: MultiProgress,
+    overall: ProgressBar,
+    /// A line per move in flight, by move id, in the order the moves started.
+    moves: Vec<(MoveId, ProgressBar)>,
     until: Option<f64>,
     started: Instant,
-    last: Option<Instant>,
-    /// The bar is on screen (drawn and not cleared since).
-    shown: bool,
+    /// When the lines were last refreshed, and the moves' state then: a snapshot is taken at
+    /// most ten times a second unless a move changed.
+    refreshed: Option<Instant>,
+    shape: Vec<(MoveId, Phase, u32)>,
+    /// Standard output is a terminal too (most likely the same one): lines printed there go
+    /// out between redraws (`print`), at most 20 times a second.
+    shares_terminal: bool,
+    printed: Option<Instant>,
+}
+
+/// Width of the name column, as in the summary table.
+const NAME_W: usize = 10;
+
+/// The kinds of line of the progress display.
+#[derive(Clone, Copy)]
+enum Line {
+    Overall,
+    Move,
 }
 
 impl Progress {
-    const WIDTH: usize = 24;
-
-    fn new(until: Option<f64>) -> Progress {
+    fn new(until: Option<f64>, shares_terminal: bool) -> Progress {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let overall = multi.add(ProgressBar::new(1000).with_style(Self::style(Line::Overall)));
+        overall.set_prefix("all moves");
         Progress {
+            multi,
+            overall,
+            moves: Vec::new(),
             until,
             started: Instant::now(),
-            last: None,
-            shown: false,
+            refreshed: None,
+            shape: Vec::new(),
+            shares_terminal,
+            printed: None,
         }
     }
 
-    fn draw(&mut self, engine: &Engine) {
+    /// Name, a bar of per mille, then a message cut to the width left (`wide_msg`), so that a
+    /// line never wraps, even at 80 columns (where the overall message has 48 columns, a
+    /// move's 35). A move's share clean is the bar's own `{percent}`, so that the figure and
+    /// the bar always agree (a draw can fall between `set_position` and `set_message`).
+    fn style(line: Line) -> ProgressStyle {
+        let shown = match line {
+            Line::Overall => "{wide_msg}",
+            Line::Move => "{percent:>3}% clean, {wide_msg}",
+        };
+        ProgressStyle::with_template(&format!("{{prefix:<{NAME_W}!}} [{{bar:18}}] {shown}"))
+            .expect("a valid template")
+            .progress_chars("#>-")
+    }
+
+    fn update(&mut self, engine: &Engine) {
         let now = Instant::now();
-        if self
-            .last
-            .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
+        // What the lines show of each move's state: a move that starts, ends or changes
+        // phase or round is shown at once, whatever the time since the last refresh.
+        let shape: Vec<(MoveId, Phase, u32)> = engine
+            .moves()
+            .iter()
+            .filter(|m| m.phase().in_flight())
+            .map(|m| (m.id(), m.phase(), m.round()))
+            .collect();
+        if shape == self.shape
+            && self
+                .refreshed
+                .is_some_and(|l| now.duration_since(l) < Duration::from_millis(100))
         {
             return;
         }
-        self.last = Some(now);
+        self.refreshed = Some(now);
+        self.shape = shape;
+        let snap = engine.snapshot();
         let fraction = match self.until {
             Some(u) if u > 0.0 => (engine.now() / u).min(1.0),
             _ => drive::fraction_done(engine),
         };
-        let filled = (fraction * Self::WIDTH as f64).round() as usize;
-        let moving = drive::in_flight(engine);
-        let status = match moving.as_slice() {
-            [] => "idle".to_string(),
-            [one] => format!("{one} moving"),
-            [first, rest @ ..] => format!("{first} and {} more moving", rest.len()),
-        };
-        let line = format!(
-            "[{}{}] {:>3.0}%  {:.1} s simulated in {:.1} s  {status}",
-            "#".repeat(filled.min(Self::WIDTH)),
-            "-".repeat(Self::WIDTH - filled.min(Self::WIDTH)),
+        self.overall
+            .set_position((fraction * 1000.0).round() as u64);
+        let failed = snap
+            .moves
+            .iter()
+            .filter(|m| m.phase == Phase::Failed)
+            .count();
+        // What matters first comes first: at 80 columns the tail is cut.
+        let mut msg = format!(
+            "{:.1} s simulated, {} done, {} in flight",
+            snap.t,
+            snap.completed + snap.stopped + failed,
+            snap.in_flight,
+        );
+        if snap.queued > 0 {
+            msg += &format!(", {} queued", snap.queued);
+        }
+        msg += &format!(
+            " ({:.0}%, {:.1} s)",
             fraction * 100.0,
-            engine.now(),
             self.started.elapsed().as_secs_f64()
         );
-        // \r and erase-to-end-of-line: the bar rewrites itself in place.
-        eprint!("\r{line}\x1b[K");
-        self.shown = true;
+        self.overall.set_message(msg);
+        self.update_moves(&snap);
     }
 
-    fn clear(&mut self) {
-        if self.shown {
-            eprint!("\r\x1b[K");
-            self.shown = false;
-            // Drawn again at the next slice, whatever the time since the last drawing.
-            self.last = None;
+    fn update_moves(&mut self, snap: &Snapshot) {
+        let page_bytes = snap.page_size_kib as f64 * 1024.0;
+        // Queued moves have nothing to show but their count (on the overall line).
+        let live = |m: &MoveView| m.phase.in_flight() && m.phase != Phase::Queued;
+        self.moves.retain(|(id, bar)| {
+            let keep = snap.moves.iter().any(|m| m.id == *id && live(m));
+            if !keep {
+                // Its end is a line on standard output; the bar only goes.
+                bar.finish_and_clear();
+                self.multi.remove(bar);
+            }
+            keep
+        });
+        for m in snap.moves.iter().filter(|m| live(m)) {
+            let bar = match self.moves.iter().find(|(id, _)| *id == m.id) {
+                Some((_, bar)) => bar.clone(),
+                None => {
+                    let bar = self
+                        .multi
+                        .add(ProgressBar::new(1000).with_style(Self::style(Line::Move)));
+                    bar.set_prefix(m.partition_name.clone());
+                    self.moves.push((m.id, bar.clone()));
+                    bar
+                }
+            };
+            // Clean: on the target and current; it is what the switch-over rule measures, so
+            // it fills in round 1, falls back as writes dirty pages, and ends at 100%.
+            bar.set_position((m.clean_percent * 10.0).round() as u64);
+            // No rate before the move's first sample: "0 B/s" would read as a stall.
+            let rate = match m.transfer_rate_pages_s * page_bytes {
+                r if r > 0.0 => format!(", {}/s", lpm::units::bytes(r)),
+                _ => String::new(),
+            };
+            let mut msg = match m.phase {
+                Phase::Configuring => "profile only (inactive move)".to_string(),
+                Phase::PreCopy => format!("pre-copy round {}{rate}", m.round),
+                Phase::Suspended => format!("suspended, {} pages left", m.remaining_pages),
+                _ => format!("pulling on {}{rate}", m.to),
+            };
+            if let Some(s) = m.stalled_s {
+                msg = format!("stalled {s:.1} s (path down), {msg}");
+            }
+            bar.set_message(msg);
         }
     }
+
+    /// Writes `lines` to standard output. On a terminal shared with the bars, they are taken
+    /// off the screen first and drawn again after (so that a line never starts in the middle
+    /// of a bar), and not more than 20 times a second (a redraw per batch of events would
+    /// flood the terminal in a fast run); until then the lines wait in `lines`, unless `now`.
+    /// `drive::run` calls the events callback after every slice, events or not, so lines that
+    /// wait go out at the first slice past the 50 ms.
+    fn print(
+        &mut self,
+        out: &mut impl Write,
+        lines: &mut Vec<u8>,
+        now: bool,
+    ) -> std::io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        if !self.shares_terminal {
+            return write_lines(out, lines);
+        }
+        let t = Instant::now();
+        if !now
+            && self
+                .printed
+                .is_some_and(|p| t.duration_since(p) < Duration::from_millis(50))
+        {
+            return Ok(());
+        }
+        self.printed = Some(t);
+        self.multi.suspend(|| write_lines(out, lines))
+    }
+
+    /// Takes every line off the screen: the run is over.
+    fn finish(&mut self) {
+        for (_, bar) in self.moves.drain(..) {
+            bar.finish_and_clear();
+        }
+        self.overall.finish_and_clear();
+        let _ = self.multi.clear();
+    }
+}
+
+/// Writes and flushes `lines`, then empties them.
+fn write_lines(out: &mut impl Write, lines: &mut Vec<u8>) -> std::io::Result<()> {
+    out.write_all(lines)?;
+    lines.clear();
+    out.flush()
 }

@@ -23,7 +23,8 @@ pub fn bytes(b: f64) -> String {
     }
     let mut v = b / KIB;
     for unit in UNITS {
-        if v < 1024.0 || unit == "YiB" {
+        // 1023.97 MiB reads as 1.00 GiB, not "1024 MiB".
+        if v < 1023.5 || unit == "YiB" {
             if v >= 1e4 {
                 return format!("{b:.2e} B");
             }
@@ -138,6 +139,7 @@ mod tests {
         assert_eq!(bytes(512.0), "512 B");
         assert_eq!(bytes(1536.0), "1.50 KiB");
         assert_eq!(bytes(2048.0 * GIB), "2.00 TiB");
+        assert_eq!(bytes(1023.97 * 1024.0 * 1024.0), "1.00 GiB");
         assert_eq!(bytes(2.0 * 1024.0 * 1024.0 * GIB), "2.00 PiB");
         assert!(bytes(1e300).ends_with("e300 B"), "{}", bytes(1e300));
         assert!(bytes(f64::INFINITY).starts_with("more than"));

@@ -3,14 +3,12 @@
 //! Each run is a *one-move scenario*: the scenario's world (frames, partitions, link, policy),
 //! the chosen partition's move to the other frame at t = 0, and no other script, so that the
 //! result depends on the parameters alone. Runs are independent engines; they go in parallel
-//! on scoped threads and are collected by index, so the output is in grid order and identical
-//! whatever the number of threads (the engine itself is deterministic, DOMAIN.md section 3).
+//! on a rayon pool of `--threads` threads and are collected by index, so the output is in grid
+//! order and identical whatever the number of threads (the engine itself is deterministic,
+//! DOMAIN.md section 3).
 
 pub mod compare;
 pub mod sweep;
-
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -209,36 +207,26 @@ pub fn threads_for(asked: Option<usize>, jobs: usize, world_bytes: f64) -> usize
 
 /// Runs `job` for every index below `n` on `threads` threads; results in index order.
 ///
-/// Work is handed out one index at a time (runs differ wildly in length: a converging move
-/// takes a round or two, a saturated one hits a cap), but each result lands in its own slot,
-/// so the order of the output never depends on which thread finished first.
+/// A pool of its own rather than rayon's global one: `--threads N` must mean N whatever else
+/// the process has run, and two sweeps in one process (the tests) must not share a size.
+/// Runs differ wildly in length (a converging move takes a round or two, a saturated one hits
+/// a cap), so each index is its own task (`with_max_len(1)`) for idle threads to steal; an
+/// indexed `collect` puts each result in its own slot, so the order of the output never
+/// depends on which thread finished first. A panic in a run is re-raised here.
 pub fn run_parallel<T: Send>(n: usize, threads: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1).min(n.max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
-                    let r = job(i);
-                    // A poisoned lock means another run panicked; its slot stays empty and
-                    // the scope re-raises that panic when it joins.
-                    if let Ok(mut s) = slots.lock() {
-                        s[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
+    use rayon::prelude::*;
+    let threads = threads.max(1).min(n.max(1));
+    let all = || -> Vec<T> { (0..n).into_par_iter().with_max_len(1).map(&job).collect() };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("lpm-lab-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(all),
+        // No thread could be started (a process limit): the output is the same on the
+        // calling thread alone, only slower.
+        Err(_) => (0..n).map(&job).collect(),
+    }
 }
 
 /// A named policy preset: the anchors of DOMAIN.md section 2, as `--policy` and `lpm compare`

@@ -3,7 +3,10 @@
 //! Why not a plotting crate: the charts here need lines, bars, ticks, labels and a legend,
 //! which is a page of XML; writing it directly keeps the output byte-for-byte deterministic,
 //! needs no font files or system libraries, and keeps every series findable by a test (each is
-//! a `<g class="series" data-series="NAME">`).
+//! a `<g class="series" data-series="NAME">`). plotters 0.3 (SVG backend, no font features) was
+//! tried for issue 17: it needs no fonts and is byte-stable too, but it groups nothing (a
+//! series is loose elements), draws a dashed line as one `<polyline>` per dash (its backend
+//! style has no dash array: the sweep figure is six times larger) and rounds to whole pixels.
 
 use std::fmt::Write;
 
