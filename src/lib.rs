@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod engine;
+pub mod hmc;
 pub mod lab;
 pub mod report;
 pub mod scenario;
