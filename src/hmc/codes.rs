@@ -147,32 +147,110 @@ pub const IBM_CODES: [(Code, &str, &str); 3] = [
 
 /// lpm's own codes: (code, meaning). The README lists these, marked as lpm's own.
 pub const LPM_CODES: [(Code, &str); 26] = [
-    (Code::BadAttributeName, "an -F attribute the resource does not have"),
-    (Code::BadFilter, "a --filter attribute the command does not accept, or a malformed filter"),
-    (Code::BadInputData, "an -i attribute migrlpar does not know, or a malformed -i value"),
-    (Code::TooLong, "a bound on input was exceeded (line length, names, attributes, time)"),
-    (Code::PowerNotSimulated, "chsysstate: power is not simulated yet"),
-    (Code::MspSelectionNotSimulated, "-i source_msp_name/_id, dest_msp_name/_id: the engine picks movers itself"),
-    (Code::AdapterMappingNotSimulated, "-i virtual_scsi_mappings, virtual_fc_mappings, vlan_mappings: no virtual I/O adapters in the engine yet"),
-    (Code::RedundantMspsNotSimulated, "--redundantmsps 1: a move runs on one mover pair"),
-    (Code::DestLparIdNotSimulated, "-i dest_lpar_id: partition ids are derived, not assignable"),
-    (Code::OptionNotSimulated, "an HMC option or resource this simulated HMC does not offer (--ip, -o set, -r prof...)"),
-    (Code::MigrationStopped, "the move was stopped while migrlpar waited for it"),
-    (Code::MigrationFailed, "a fault ended the move (failed, or the partition was lost)"),
-    (Code::StopRefused, "migrlpar -o s refused: nothing to stop, or past the point of no return"),
-    (Code::RecoverRefused, "migrlpar -o r refused: no failed move to recover"),
-    (Code::ActionRefused, "the engine refused an action for another reason"),
-    (Code::PartitionState, "validation: the partition is down, or has a failed move to recover first"),
-    (Code::AlreadyMigrating, "validation: the partition is already migrating"),
-    (Code::SameSystem, "validation: source and destination are the same managed system"),
-    (Code::DedicatedIo, "validation: the partition owns dedicated I/O adapters"),
-    (Code::ProcessorCompatibility, "validation: the destination does not support the processor compatibility mode"),
-    (Code::InsufficientMemory, "validation: not enough free memory on the destination"),
-    (Code::InsufficientProcessors, "validation: not enough free processors on the destination"),
-    (Code::VlanNotBridged, "validation: a VLAN of the partition is not bridged on the destination"),
-    (Code::NameInUse, "validation: the destination has a partition of that name"),
-    (Code::NoMoverServicePartition, "validation: no mover service partition on one side"),
-    (Code::ValidationFailed, "validation: a check the HMC layer does not know yet"),
+    (
+        Code::BadAttributeName,
+        "an -F attribute the resource does not have",
+    ),
+    (
+        Code::BadFilter,
+        "a --filter attribute the command does not accept, or a malformed filter",
+    ),
+    (
+        Code::BadInputData,
+        "an -i attribute migrlpar does not know, or a malformed -i value",
+    ),
+    (
+        Code::TooLong,
+        "a bound on input was exceeded (line length, names, attributes, time)",
+    ),
+    (
+        Code::PowerNotSimulated,
+        "chsysstate: power is not simulated yet",
+    ),
+    (
+        Code::MspSelectionNotSimulated,
+        "-i source_msp_name/_id, dest_msp_name/_id: the engine picks movers itself",
+    ),
+    (
+        Code::AdapterMappingNotSimulated,
+        "-i virtual_scsi_mappings, virtual_fc_mappings, vlan_mappings: no virtual I/O adapters in the engine yet",
+    ),
+    (
+        Code::RedundantMspsNotSimulated,
+        "--redundantmsps 1: a move runs on one mover pair",
+    ),
+    (
+        Code::DestLparIdNotSimulated,
+        "-i dest_lpar_id: partition ids are derived, not assignable",
+    ),
+    (
+        Code::OptionNotSimulated,
+        "an HMC option or resource this simulated HMC does not offer (--ip, -o set, -r prof...)",
+    ),
+    (
+        Code::MigrationStopped,
+        "the move was stopped while migrlpar waited for it",
+    ),
+    (
+        Code::MigrationFailed,
+        "a fault ended the move (failed, or the partition was lost)",
+    ),
+    (
+        Code::StopRefused,
+        "migrlpar -o s refused: nothing to stop, or past the point of no return",
+    ),
+    (
+        Code::RecoverRefused,
+        "migrlpar -o r refused: no failed move to recover",
+    ),
+    (
+        Code::ActionRefused,
+        "the engine refused an action for another reason",
+    ),
+    (
+        Code::PartitionState,
+        "validation: the partition is down, or has a failed move to recover first",
+    ),
+    (
+        Code::AlreadyMigrating,
+        "validation: the partition is already migrating",
+    ),
+    (
+        Code::SameSystem,
+        "validation: source and destination are the same managed system",
+    ),
+    (
+        Code::DedicatedIo,
+        "validation: the partition owns dedicated I/O adapters",
+    ),
+    (
+        Code::ProcessorCompatibility,
+        "validation: the destination does not support the processor compatibility mode",
+    ),
+    (
+        Code::InsufficientMemory,
+        "validation: not enough free memory on the destination",
+    ),
+    (
+        Code::InsufficientProcessors,
+        "validation: not enough free processors on the destination",
+    ),
+    (
+        Code::VlanNotBridged,
+        "validation: a VLAN of the partition is not bridged on the destination",
+    ),
+    (
+        Code::NameInUse,
+        "validation: the destination has a partition of that name",
+    ),
+    (
+        Code::NoMoverServicePartition,
+        "validation: no mover service partition on one side",
+    ),
+    (
+        Code::ValidationFailed,
+        "validation: a check the HMC layer does not know yet",
+    ),
 ];
 
 /// An HMC error: one `HSCLxxxx message` line.

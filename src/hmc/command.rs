@@ -17,9 +17,13 @@ pub enum HmcCommand {
     Lshwres(Lshwres),
     Chsysstate(Chsysstate),
     /// lpm's own: let simulated time pass (`sleep SECONDS`), to watch a move.
-    Sleep { seconds: f64 },
+    Sleep {
+        seconds: f64,
+    },
     /// `help`, or `CMD --help`.
-    Help { command: Option<CommandName> },
+    Help {
+        command: Option<CommandName>,
+    },
 }
 
 /// The commands, for help texts and completion.
@@ -126,7 +130,12 @@ pub struct AdapterMapping {
 
 impl std::fmt::Display for AdapterMapping {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}/", self.slot, self.vios_name.as_deref().unwrap_or(""))?;
+        write!(
+            f,
+            "{}/{}/",
+            self.slot,
+            self.vios_name.as_deref().unwrap_or("")
+        )?;
         if let Some(id) = self.vios_id {
             write!(f, "{id}")?;
         }
@@ -182,7 +191,10 @@ impl InputAttr {
     /// The value as `-i` writes it.
     pub fn value(&self) -> String {
         fn join<T: std::fmt::Display>(v: &[T]) -> String {
-            v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         }
         match self {
             InputAttr::SourceMspName(s) | InputAttr::DestMspName(s) => s.clone(),
@@ -328,7 +340,10 @@ fn names_value(names: &[String]) -> String {
 }
 
 fn ids_value(ids: &[u32]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `attr=value` items joined by commas; an item whose value holds a comma is quoted whole,

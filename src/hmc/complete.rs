@@ -10,11 +10,22 @@ use super::session::Names;
 pub fn flags(command: CommandName) -> &'static [&'static str] {
     match command {
         CommandName::Migrlpar => &[
-            "-o", "-m", "-t", "-p", "--id", "--all", "-i", "--redundantmsps", "-w", "--help",
+            "-o",
+            "-m",
+            "-t",
+            "-p",
+            "--id",
+            "--all",
+            "-i",
+            "--redundantmsps",
+            "-w",
+            "--help",
         ],
         CommandName::Lslparmigr => &["-r", "-m", "-t", "--filter", "-F", "--header", "--help"],
         CommandName::Lssyscfg => &["-r", "-m", "--filter", "-F", "--header", "--help"],
-        CommandName::Lshwres => &["-r", "-m", "--level", "--filter", "-F", "--header", "--help"],
+        CommandName::Lshwres => &[
+            "-r", "-m", "--level", "--filter", "-F", "--header", "--help",
+        ],
         CommandName::Chsysstate => &["-r", "-m", "-o", "--help"],
         CommandName::Sleep | CommandName::Help => &[],
     }
@@ -83,7 +94,14 @@ pub fn complete(line: &str, pos: usize, names: &Names) -> (usize, Vec<String>) {
     };
     if command == CommandName::Help {
         let cands = CommandName::ALL.iter().map(|c| c.as_str().to_string());
-        return (start, if args.is_empty() { matching(cands, word) } else { Vec::new() });
+        return (
+            start,
+            if args.is_empty() {
+                matching(cands, word)
+            } else {
+                Vec::new()
+            },
+        );
     }
     let prev = args.last().copied().unwrap_or("");
     let frame_of = |flag: &str| {
@@ -198,9 +216,18 @@ mod tests {
         assert_eq!(c("migrlpar -o m --re"), ["--redundantmsps"]);
         assert_eq!(c("lssyscfg -r "), ["lpar", "sys"]);
         assert_eq!(c("lssyscfg -r lpar -m frame-a -F name,st"), ["state"]);
-        assert_eq!(c("lslparmigr -r lpar -m frame-a --filter lpar_names=d"), ["db01"]);
-        assert_eq!(c("lssyscfg -r sys --filter "), ["lpar_ids=", "lpar_names=", "names="]);
-        assert_eq!(c("migrlpar -i dest"), ["dest_lpar_id=", "dest_msp_id=", "dest_msp_name="]);
+        assert_eq!(
+            c("lslparmigr -r lpar -m frame-a --filter lpar_names=d"),
+            ["db01"]
+        );
+        assert_eq!(
+            c("lssyscfg -r sys --filter "),
+            ["lpar_ids=", "lpar_names=", "names="]
+        );
+        assert_eq!(
+            c("migrlpar -i dest"),
+            ["dest_lpar_id=", "dest_msp_id=", "dest_msp_name="]
+        );
         assert_eq!(c("help mi"), ["migrlpar"]);
         assert!(c("nosuch -").is_empty());
         assert!(c("lssyscfg -r sys -m frame-a -").contains(&"--header".to_string()));

@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use crate::engine::{Action, Engine, Phase, Snapshot};
 use crate::engine::snapshot::{MoveView, PartitionStatus};
+use crate::engine::{Action, Engine, Phase, Snapshot};
 use crate::scenario::Scenario;
 use crate::sim::Processor;
 
@@ -71,7 +71,10 @@ pub enum MovePhase {
 
 impl MovePhase {
     pub fn in_flight(self) -> bool {
-        !matches!(self, MovePhase::Completed | MovePhase::Stopped | MovePhase::Failed)
+        !matches!(
+            self,
+            MovePhase::Completed | MovePhase::Stopped | MovePhase::Failed
+        )
     }
 }
 
@@ -406,7 +409,10 @@ mod tests {
         assert_eq!((m.from, m.to, m.phase), (0, 1, MovePhase::Transferring));
         assert!(m.bytes_transmitted > 0 && m.bytes_remaining > 0);
         e.stop(web).unwrap();
-        assert_eq!(e.view().lpars[web].last_move.as_ref().unwrap().phase, MovePhase::Stopped);
+        assert_eq!(
+            e.view().lpars[web].last_move.as_ref().unwrap().phase,
+            MovePhase::Stopped
+        );
         assert!(e.recover(web).is_err());
     }
 }

@@ -119,9 +119,11 @@ fn lshwres(view: &View, l: &Lshwres) -> Result<String, HmcError> {
     let frame = &view.frames[f];
     let on = || lpars_on(view, f, &l.listing.filter);
     let t = match (l.resource, l.level) {
-        (HwResource::Mem, HwLevel::Sys) => {
-            table("lshwres -r mem --level sys", MEM_SYS_ATTRS, vec![mem_sys_record(frame)])
-        }
+        (HwResource::Mem, HwLevel::Sys) => table(
+            "lshwres -r mem --level sys",
+            MEM_SYS_ATTRS,
+            vec![mem_sys_record(frame)],
+        ),
         (HwResource::Mem, HwLevel::Lpar) => table(
             "lshwres -r mem --level lpar",
             MEM_LPAR_ATTRS,
@@ -167,7 +169,11 @@ fn lslparmigr(view: &View, l: &Lslparmigr) -> Result<String, HmcError> {
             let to = to.unwrap_or(f);
             let lp = one_lpar(view, f, &l.listing.filter)?;
             if l.resource == MigrResource::Msp {
-                table("lslparmigr -r msp", MIGR_MSP_ATTRS, migr_msp_records(view, f, to))
+                table(
+                    "lslparmigr -r msp",
+                    MIGR_MSP_ATTRS,
+                    migr_msp_records(view, f, to),
+                )
             } else {
                 table(
                     "lslparmigr -r virtualio",

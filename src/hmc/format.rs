@@ -107,7 +107,9 @@ pub fn render(table: &Table, format: &Format) -> Result<String, HmcError> {
                             .iter()
                             .find(|(a, _)| a == n)
                             .map_or("", |(_, v)| v.as_str());
-                        if v.contains(',') || (!delimiter.is_empty() && v.contains(delimiter.as_str())) {
+                        if v.contains(',')
+                            || (!delimiter.is_empty() && v.contains(delimiter.as_str()))
+                        {
                             format!("\"{v}\"")
                         } else {
                             v.to_string()
@@ -204,7 +206,10 @@ mod tests {
             "Running\nNot Activated\n"
         );
         let t = table(vec![vec![("name", "a".into()), ("list", "x,y".into())]]);
-        assert_eq!(render(&t, &fields("name,list", false)).unwrap(), "a,\"x,y\"\n");
+        assert_eq!(
+            render(&t, &fields("name,list", false)).unwrap(),
+            "a,\"x,y\"\n"
+        );
         assert_eq!(
             render(&t, &fields("", false)).unwrap(),
             "a,,\"x,y\"\n",
@@ -214,7 +219,10 @@ mod tests {
 
     #[test]
     fn nothing_found_and_bad_names() {
-        assert_eq!(render(&table(vec![]), &Format::Pairs).unwrap(), "No results were found.\n");
+        assert_eq!(
+            render(&table(vec![]), &Format::Pairs).unwrap(),
+            "No results were found.\n"
+        );
         assert_eq!(
             render(&table(vec![]), &fields("name", true)).unwrap(),
             "No results were found.\n"

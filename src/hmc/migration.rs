@@ -119,14 +119,18 @@ fn input_attr(view: &View, from: usize, to: usize, attr: &InputAttr) -> Result<(
         }
     };
     match attr {
-        InputAttr::SourceMspName(n) => msp_exists(from, Some(n), None)
-            .and(Err(unsupported::msp_selection(attr.name()))),
-        InputAttr::SourceMspId(i) => msp_exists(from, None, Some(*i))
-            .and(Err(unsupported::msp_selection(attr.name()))),
-        InputAttr::DestMspName(n) => msp_exists(to, Some(n), None)
-            .and(Err(unsupported::msp_selection(attr.name()))),
-        InputAttr::DestMspId(i) => msp_exists(to, None, Some(*i))
-            .and(Err(unsupported::msp_selection(attr.name()))),
+        InputAttr::SourceMspName(n) => {
+            msp_exists(from, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::SourceMspId(i) => {
+            msp_exists(from, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::DestMspName(n) => {
+            msp_exists(to, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::DestMspId(i) => {
+            msp_exists(to, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+        }
         InputAttr::VirtualScsiMappings(ms) | InputAttr::VirtualFcMappings(ms) => {
             for mapping in ms {
                 msp_exists(to, mapping.vios_name.as_deref(), mapping.vios_id)?;
@@ -198,7 +202,11 @@ fn validation_errors(view: &View, lpar: usize, to: usize, failures: &[Failure]) 
 fn unhosted_fc_adapters(view: &View, l: &Lpar, to: usize) -> Vec<u32> {
     let sees = |san: &String| view.frames.get(to).is_some_and(|f| f.sans.contains(san));
     let all = fc_adapters(l);
-    let missing: Vec<u32> = all.iter().filter(|(_, s)| !sees(s)).map(|(slot, _)| *slot).collect();
+    let missing: Vec<u32> = all
+        .iter()
+        .filter(|(_, s)| !sees(s))
+        .map(|(slot, _)| *slot)
+        .collect();
     if missing.is_empty() {
         // The engine and this view disagree: name every adapter rather than none.
         all.into_iter().map(|(slot, _)| slot).collect()
@@ -235,7 +243,10 @@ fn validate_all(estate: &Estate, plan: &Plan) -> Result<Vec<(usize, Vec<HmcError
         .map(|&l| {
             let name = &view.lpars[l].name;
             let failures = estate.validate(l, to).map_err(|m| {
-                HmcError::new(Code::ActionRefused, format!("Cannot validate {name}: {}", sentence(&m)))
+                HmcError::new(
+                    Code::ActionRefused,
+                    format!("Cannot validate {name}: {}", sentence(&m)),
+                )
             })?;
             Ok((l, validation_errors(&view, l, to, &failures)))
         })
@@ -276,19 +287,23 @@ fn migrate(estate: &mut Estate, plan: &Plan, wait_minutes: Option<u32>) -> Outco
             Some(Ok(())) => started.push(l),
             Some(Err(m)) => errors.push(HmcError::new(
                 Code::ActionRefused,
-                format!("Cannot migrate {}: {}", estate.view().lpars[l].name, sentence(&m)),
+                format!(
+                    "Cannot migrate {}: {}",
+                    estate.view().lpars[l].name,
+                    sentence(&m)
+                ),
             )),
             None => {}
         }
     }
-    let minutes = wait_minutes.unwrap_or(MAX_WAIT_MINUTES).min(MAX_WAIT_MINUTES);
+    let minutes = wait_minutes
+        .unwrap_or(MAX_WAIT_MINUTES)
+        .min(MAX_WAIT_MINUTES);
     let deadline = estate.view().t_s + f64::from(minutes) * 60.0;
     // Bounded: the deadline is at most a day of simulated time away, in fixed slices.
     loop {
         let view = estate.view();
-        let waiting = started
-            .iter()
-            .any(|&l| view.lpars[l].moving().is_some());
+        let waiting = started.iter().any(|&l| view.lpars[l].moving().is_some());
         if !waiting || view.t_s >= deadline - 1e-9 {
             break;
         }
@@ -306,7 +321,10 @@ fn migrate(estate: &mut Estate, plan: &Plan, wait_minutes: Option<u32>) -> Outco
                 format!(
                     "The migration of partition {} was stopped: {}.",
                     lp.name,
-                    mv.stop_reason.as_deref().unwrap_or("stopped").trim_end_matches('.')
+                    mv.stop_reason
+                        .as_deref()
+                        .unwrap_or("stopped")
+                        .trim_end_matches('.')
                 ),
             )),
             MovePhase::Failed => errors.push(HmcError::new(
@@ -314,7 +332,10 @@ fn migrate(estate: &mut Estate, plan: &Plan, wait_minutes: Option<u32>) -> Outco
                 format!(
                     "The migration of partition {} failed: {}.",
                     lp.name,
-                    mv.failure.as_deref().unwrap_or("a fault ended it").trim_end_matches('.')
+                    mv.failure
+                        .as_deref()
+                        .unwrap_or("a fault ended it")
+                        .trim_end_matches('.')
                 ),
             )),
             // -w ran out first: the move goes on, as a real migration does after its

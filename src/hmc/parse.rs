@@ -29,7 +29,9 @@ impl ParseError {
     /// What is printed on standard error (one line, with its newline) and the exit status.
     pub fn render(&self) -> (String, i32) {
         match self {
-            ParseError::NotFound(w) => (format!("rbash: {}: command not found\n", printable(w)), 127),
+            ParseError::NotFound(w) => {
+                (format!("rbash: {}: command not found\n", printable(w)), 127)
+            }
             ParseError::Syntax(e) => (format!("rbash: {e}\n"), 2),
             ParseError::Usage(m) => (format!("{m}\n"), 1),
             ParseError::Hmc(e) => (format!("{e}\n"), 1),
@@ -127,7 +129,8 @@ impl<'a> Options<'a> {
                 return Err(usage(&[flag]));
             }
             let next = words.get(i + 1).map(String::as_str);
-            let is_option = |n: &str| spec.iter().any(|(f, _)| *f == n) || not_simulated.contains(&n);
+            let is_option =
+                |n: &str| spec.iter().any(|(f, _)| *f == n) || not_simulated.contains(&n);
             let value = match arity {
                 Arity::Switch => None,
                 Arity::Value => match next {
@@ -169,7 +172,11 @@ impl<'a> Options<'a> {
     /// Refuses options not valid in this form of the command (e.g. `-t` with `-o s`).
     fn forbid(&self, flags: &[&'static str]) -> Result<(), ParseError> {
         let bad: Vec<&str> = flags.iter().copied().filter(|f| self.has(f)).collect();
-        if bad.is_empty() { Ok(()) } else { Err(usage(&bad)) }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(usage(&bad))
+        }
     }
 }
 
@@ -229,7 +236,9 @@ fn filter_of(o: &Options<'_>, names_attr: Option<&str>, ids: bool) -> Result<Fil
             return Err(bad(format!("The filter attribute {attr} is given twice.")));
         }
         if values.iter().any(String::is_empty) {
-            return Err(bad(format!("The filter attribute {attr} has an empty value.")));
+            return Err(bad(format!(
+                "The filter attribute {attr} has an empty value."
+            )));
         }
         if attr == "lpar_ids" {
             filter.ids = ids_of(&values, "--filter")?;
@@ -260,7 +269,10 @@ pub fn attr_list(text: &str) -> Result<Vec<(String, Vec<String>)>, ParseError> {
     if quoted {
         return Err(HmcError::new(
             Code::BadInputData,
-            format!("The value {} has an unmatched double quote.", printable(text)),
+            format!(
+                "The value {} has an unmatched double quote.",
+                printable(text)
+            ),
         )
         .into());
     }
@@ -289,10 +301,9 @@ pub fn attr_list(text: &str) -> Result<Vec<(String, Vec<String>)>, ParseError> {
         }
         values += 1;
         if values > MAX_NAMES {
-            return Err(HmcError::too_long(format!(
-                "More than {MAX_NAMES} values were given."
-            ))
-            .into());
+            return Err(
+                HmcError::too_long(format!("More than {MAX_NAMES} values were given.")).into(),
+            );
         }
     }
     Ok(out)
@@ -343,9 +354,28 @@ const MIGRLPAR: Spec = &[
 
 /// migrlpar options of the real HMC (its man page's SYNOPSIS) that are not simulated.
 const MIGRLPAR_NOT_SIMULATED: &[&str] = &[
-    "--ip", "-u", "-n", "-f", "-d", "--force", "-v", "--nodetails", "--redundantvios", "--mpio",
-    "--vlanbridge", "--vsi", "--npivval", "--uuid", "--protectstorage", "--requirerr",
-    "--redundantvnicbkdev", "--vniccfg", "--affinity", "--usecurrdata", "--migsriov", "--steps",
+    "--ip",
+    "-u",
+    "-n",
+    "-f",
+    "-d",
+    "--force",
+    "-v",
+    "--nodetails",
+    "--redundantvios",
+    "--mpio",
+    "--vlanbridge",
+    "--vsi",
+    "--npivval",
+    "--uuid",
+    "--protectstorage",
+    "--requirerr",
+    "--redundantvnicbkdev",
+    "--vniccfg",
+    "--affinity",
+    "--usecurrdata",
+    "--migsriov",
+    "--steps",
     "-r",
 ];
 
@@ -532,7 +562,9 @@ fn lslparmigr(words: &[String]) -> Result<HmcCommand, ParseError> {
         "msp" => MigrResource::Msp,
         "virtualio" => MigrResource::Virtualio,
         r @ ("procpool" | "mempool" | "sriov" | "vnic" | "vnicbkdev") => {
-            return Err(unsupported::option(&format!("The resource type -r {r}"), "lslparmigr").into());
+            return Err(
+                unsupported::option(&format!("The resource type -r {r}"), "lslparmigr").into(),
+            );
         }
         _ => return Err(usage(&["-r"])),
     };
@@ -574,7 +606,9 @@ fn lssyscfg(words: &[String]) -> Result<HmcCommand, ParseError> {
         "sys" => SyscfgResource::Sys,
         "lpar" => SyscfgResource::Lpar,
         r @ ("prof" | "sysprof" | "cage" | "frame" | "mfsys") => {
-            return Err(unsupported::option(&format!("The resource type -r {r}"), "lssyscfg").into());
+            return Err(
+                unsupported::option(&format!("The resource type -r {r}"), "lssyscfg").into(),
+            );
         }
         _ => return Err(usage(&["-r"])),
     };
@@ -613,7 +647,9 @@ fn lshwres(words: &[String]) -> Result<HmcCommand, ParseError> {
         "mem" => HwResource::Mem,
         "proc" => HwResource::Proc,
         r @ ("io" | "virtualio" | "hca" | "sriov" | "mempool" | "procpool") => {
-            return Err(unsupported::option(&format!("The resource type -r {r}"), "lshwres").into());
+            return Err(
+                unsupported::option(&format!("The resource type -r {r}"), "lshwres").into(),
+            );
         }
         _ => return Err(usage(&["-r"])),
     };
@@ -647,12 +683,19 @@ const CHSYSSTATE: Spec = &[
 ];
 
 fn chsysstate(words: &[String]) -> Result<HmcCommand, ParseError> {
-    let o = Options::scan(words, CHSYSSTATE, &["--immed", "--restart", "-k", "-b", "-f"], "chsysstate")?;
+    let o = Options::scan(
+        words,
+        CHSYSSTATE,
+        &["--immed", "--restart", "-k", "-b", "-f"],
+        "chsysstate",
+    )?;
     match o.required("-r")? {
         "sys" => {}
         "lpar" => return Err(unsupported::partition_power().into()),
         r @ ("sysprof" | "cage" | "frame") => {
-            return Err(unsupported::option(&format!("The resource type -r {r}"), "chsysstate").into());
+            return Err(
+                unsupported::option(&format!("The resource type -r {r}"), "chsysstate").into(),
+            );
         }
         _ => return Err(usage(&["-r"])),
     }
@@ -725,15 +768,24 @@ mod tests {
             panic!()
         };
         assert_eq!(m.op, MigrOp::Migrate);
-        assert_eq!(m.partitions, Selection::Names(vec!["db01".into(), "app01".into()]));
+        assert_eq!(
+            m.partitions,
+            Selection::Names(vec!["db01".into(), "app01".into()])
+        );
         assert_eq!(m.wait_minutes, Some(5));
         assert_eq!(m.redundant_msps, Some(RedundantMsps::IfAvailable));
         let HmcCommand::Migrlpar(m) = ok("migrlpar -o v -m a -t b --id 3,4") else {
             panic!()
         };
         assert_eq!(m.partitions, Selection::Ids(vec![3, 4]));
-        assert!(matches!(ok("migrlpar -o s -m a -p x"), HmcCommand::Migrlpar(_)));
-        assert!(matches!(ok("migrlpar -o m -m a -t b --all"), HmcCommand::Migrlpar(_)));
+        assert!(matches!(
+            ok("migrlpar -o s -m a -p x"),
+            HmcCommand::Migrlpar(_)
+        ));
+        assert!(matches!(
+            ok("migrlpar -o m -m a -t b --all"),
+            HmcCommand::Migrlpar(_)
+        ));
     }
 
     #[test]
@@ -757,11 +809,17 @@ mod tests {
         }
         assert!(matches!(
             err("migrlpar -o m -m a -t b -p x --ip 1.2.3.4"),
-            ParseError::Hmc(HmcError { code: Code::OptionNotSimulated, .. })
+            ParseError::Hmc(HmcError {
+                code: Code::OptionNotSimulated,
+                ..
+            })
         ));
         assert!(matches!(
             err("migrlpar -o m -m a -t b -p x -w 99999"),
-            ParseError::Hmc(HmcError { code: Code::TooLong, .. })
+            ParseError::Hmc(HmcError {
+                code: Code::TooLong,
+                ..
+            })
         ));
     }
 
@@ -776,8 +834,16 @@ mod tests {
             m.input,
             vec![
                 InputAttr::VirtualFcMappings(vec![
-                    AdapterMapping { slot: 4, vios_name: Some("vios1".into()), vios_id: Some(1) },
-                    AdapterMapping { slot: 5, vios_name: None, vios_id: Some(2) },
+                    AdapterMapping {
+                        slot: 4,
+                        vios_name: Some("vios1".into()),
+                        vios_id: Some(1)
+                    },
+                    AdapterMapping {
+                        slot: 5,
+                        vios_name: None,
+                        vios_id: Some(2)
+                    },
                 ]),
                 InputAttr::DestMspName("vios2".into()),
                 InputAttr::SharedProcPoolName("DefaultPool".into()),
@@ -795,7 +861,13 @@ mod tests {
         ] {
             let line = format!("migrlpar -o m -m a -t b -p x {bad}");
             assert!(
-                matches!(err(&line), ParseError::Hmc(HmcError { code: Code::BadInputData, .. })),
+                matches!(
+                    err(&line),
+                    ParseError::Hmc(HmcError {
+                        code: Code::BadInputData,
+                        ..
+                    })
+                ),
                 "{line}: {:?}",
                 err(&line)
             );
@@ -804,9 +876,9 @@ mod tests {
 
     #[test]
     fn listing_forms() {
-        let HmcCommand::Lssyscfg(l) =
-            ok(r#"lssyscfg -r lpar -m frame-a -F name:state --header --filter "lpar_names=a,b",lpar_ids=3"#)
-        else {
+        let HmcCommand::Lssyscfg(l) = ok(
+            r#"lssyscfg -r lpar -m frame-a -F name:state --header --filter "lpar_names=a,b",lpar_ids=3"#,
+        ) else {
             panic!()
         };
         assert_eq!(
@@ -822,20 +894,40 @@ mod tests {
         let HmcCommand::Lssyscfg(l) = ok("lssyscfg -r sys -F --header") else {
             panic!()
         };
-        assert!(matches!(l.listing.format, Format::Fields { ref names, header: true, .. } if names.is_empty()));
+        assert!(
+            matches!(l.listing.format, Format::Fields { ref names, header: true, .. } if names.is_empty())
+        );
         assert!(matches!(err("lssyscfg -r lpar"), ParseError::Usage(_)));
-        assert!(matches!(err("lssyscfg -r sys --header"), ParseError::Usage(_)));
+        assert!(matches!(
+            err("lssyscfg -r sys --header"),
+            ParseError::Usage(_)
+        ));
         assert!(matches!(
             err("lssyscfg -r sys --filter lpar_names=x"),
-            ParseError::Hmc(HmcError { code: Code::BadFilter, .. })
+            ParseError::Hmc(HmcError {
+                code: Code::BadFilter,
+                ..
+            })
         ));
         assert!(matches!(
             err("lssyscfg -r prof -m a"),
-            ParseError::Hmc(HmcError { code: Code::OptionNotSimulated, .. })
+            ParseError::Hmc(HmcError {
+                code: Code::OptionNotSimulated,
+                ..
+            })
         ));
-        assert!(matches!(err("lslparmigr -r msp -m a -t b"), ParseError::Usage(_)));
-        assert!(matches!(ok("lslparmigr -r msp -m a -t b --filter lpar_ids=2"), HmcCommand::Lslparmigr(_)));
-        assert!(matches!(ok("lshwres -r mem -m a --level sys"), HmcCommand::Lshwres(_)));
+        assert!(matches!(
+            err("lslparmigr -r msp -m a -t b"),
+            ParseError::Usage(_)
+        ));
+        assert!(matches!(
+            ok("lslparmigr -r msp -m a -t b --filter lpar_ids=2"),
+            HmcCommand::Lslparmigr(_)
+        ));
+        assert!(matches!(
+            ok("lshwres -r mem -m a --level sys"),
+            HmcCommand::Lshwres(_)
+        ));
         assert!(matches!(err("lshwres -r mem -m a"), ParseError::Usage(_)));
     }
 
@@ -846,11 +938,27 @@ mod tests {
         assert!(matches!(err("sleep NaN"), ParseError::Usage(_)));
         assert!(matches!(err("sleep 1e9"), ParseError::Hmc(_)));
         assert_eq!(ok("help"), HmcCommand::Help { command: None });
-        assert_eq!(ok("lssyscfg --help"), HmcCommand::Help { command: Some(CommandName::Lssyscfg) });
-        assert_eq!(ok("help migrlpar"), HmcCommand::Help { command: Some(CommandName::Migrlpar) });
+        assert_eq!(
+            ok("lssyscfg --help"),
+            HmcCommand::Help {
+                command: Some(CommandName::Lssyscfg)
+            }
+        );
+        assert_eq!(
+            ok("help migrlpar"),
+            HmcCommand::Help {
+                command: Some(CommandName::Migrlpar)
+            }
+        );
         assert_eq!(err("ls -l"), ParseError::NotFound("ls".into()));
-        assert!(matches!(err("chsysstate -r lpar -m a -o on"), ParseError::Hmc(_)));
-        assert!(matches!(ok("chsysstate -r sys -m a -o off"), HmcCommand::Chsysstate(_)));
+        assert!(matches!(
+            err("chsysstate -r lpar -m a -o on"),
+            ParseError::Hmc(_)
+        ));
+        assert!(matches!(
+            ok("chsysstate -r sys -m a -o off"),
+            HmcCommand::Chsysstate(_)
+        ));
         assert_eq!(parse_line("   # nothing"), Ok(None));
         assert!(matches!(err("lssyscfg -r 'sys"), ParseError::Syntax(_)));
     }

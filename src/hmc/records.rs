@@ -151,11 +151,22 @@ pub fn lpar_record(l: &Lpar) -> Record {
         ("lpar_env", "aixlinux".to_string()),
         ("state", lpar_state(l).to_string()),
         ("resource_config", "1".to_string()),
-        ("rmc_state", if running { "active" } else { "inactive" }.to_string()),
-        ("desired_lpar_proc_compat_mode", compat_mode(l.compat).to_string()),
+        (
+            "rmc_state",
+            if running { "active" } else { "inactive" }.to_string(),
+        ),
+        (
+            "desired_lpar_proc_compat_mode",
+            compat_mode(l.compat).to_string(),
+        ),
         (
             "curr_lpar_proc_compat_mode",
-            if running { compat_mode(l.compat) } else { "default" }.to_string(),
+            if running {
+                compat_mode(l.compat)
+            } else {
+                "default"
+            }
+            .to_string(),
         ),
         ("migration_disabled", "0".to_string()),
     ]
@@ -354,7 +365,10 @@ pub const MIGR_LPAR_ATTRS: &[&str] = &[
 
 /// `lslparmigr -r lpar` for partition `l` as listed on `frame`.
 pub fn migr_lpar_record(view: &View, l: &Lpar, frame: usize) -> Record {
-    let mut r: Record = vec![("name", l.name.clone()), ("lpar_id", lpar_id(l).to_string())];
+    let mut r: Record = vec![
+        ("name", l.name.clone()),
+        ("lpar_id", lpar_id(l).to_string()),
+    ];
     match l.moving() {
         Some(m) => {
             let state = if m.phase == MovePhase::Queued {
@@ -465,7 +479,11 @@ pub fn migr_vio_record(view: &View, l: &Lpar, to: usize) -> Record {
 }
 
 /// A table of `records` for `resource` with `attributes`.
-pub fn table(resource: &'static str, attributes: &'static [&'static str], records: Vec<Record>) -> Table {
+pub fn table(
+    resource: &'static str,
+    attributes: &'static [&'static str],
+    records: Vec<Record>,
+) -> Table {
     Table {
         resource,
         attributes,

@@ -39,8 +39,13 @@ pub fn entry(session: &mut Session, commands: &[String], title: &str) -> Result<
         #[cfg(not(feature = "tui"))]
         eprintln!("{banner} (no line editing: built without the `tui` feature)");
     }
-    run_lines(session, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock())
-        .map_err(write_failed)
+    run_lines(
+        session,
+        &mut stdin.lock(),
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )
+    .map_err(write_failed)
 }
 
 /// `exit [N]` or `quit`: the shell's own words to end a session (`Some(None)`: with the
@@ -157,7 +162,10 @@ mod tests {
         let input = "lssyscfg -r sys -F name\nnosuch\n# a comment\n\n";
         let status = run_lines(&mut s, &mut input.as_bytes(), &mut out, &mut err).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "frame-a\nframe-b\n");
-        assert_eq!(String::from_utf8(err).unwrap(), "rbash: nosuch: command not found\n");
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "rbash: nosuch: command not found\n"
+        );
         assert_eq!(status, 127);
     }
 
@@ -165,7 +173,10 @@ mod tests {
     fn an_overlong_line_is_refused_in_bounded_memory() {
         let mut s = Session::new(&Scenario::builtin()).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let input = format!("{}\nlssyscfg -r sys -F name\n", "y".repeat(3 * MAX_LINE_BYTES));
+        let input = format!(
+            "{}\nlssyscfg -r sys -F name\n",
+            "y".repeat(3 * MAX_LINE_BYTES)
+        );
         let status = run_lines(&mut s, &mut input.as_bytes(), &mut out, &mut err).unwrap();
         assert!(String::from_utf8(err).unwrap().starts_with("HSCLZ005 "));
         assert_eq!(String::from_utf8(out).unwrap(), "frame-a\nframe-b\n");

@@ -5,8 +5,8 @@
 
 use super::command::HmcCommand;
 use super::estate::{Estate, View};
-use super::execute::execute;
 pub use super::execute::Outcome;
+use super::execute::execute;
 use super::parse::parse_line;
 use super::records::listed_on;
 use crate::scenario::Scenario;

@@ -30,10 +30,9 @@ impl std::fmt::Display for TokenError {
                 f,
                 "The command line is {n} bytes long; at most {MAX_LINE_BYTES} are accepted."
             ),
-            TokenError::TooManyTokens => write!(
-                f,
-                "The command line has more than {MAX_TOKENS} words."
-            ),
+            TokenError::TooManyTokens => {
+                write!(f, "The command line has more than {MAX_TOKENS} words.")
+            }
         }
     }
 }
@@ -114,7 +113,8 @@ fn push(words: &mut Vec<String>, word: String) -> Result<(), TokenError> {
 pub fn quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ',' | '=' | ':' | '*' | '+')
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.' | '/' | ',' | '=' | ':' | '*' | '+')
         });
     if plain {
         word.to_string()
@@ -171,7 +171,15 @@ mod tests {
 
     #[test]
     fn quote_round_trips() {
-        for w in ["plain", "two words", "", "q\"uote", "back\\slash", "é'x", "lpar_names=a,b"] {
+        for w in [
+            "plain",
+            "two words",
+            "",
+            "q\"uote",
+            "back\\slash",
+            "é'x",
+            "lpar_names=a,b",
+        ] {
             assert_eq!(s(&quote(w)), [w], "{w:?}");
         }
     }

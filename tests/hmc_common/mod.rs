@@ -57,7 +57,10 @@ pub fn files() -> Vec<PathBuf> {
 }
 
 fn marker(line: &str) -> bool {
-    ["$ ", "! ", "# ", "[exit ", "\\"].iter().any(|m| line.starts_with(m)) || line == "#"
+    ["$ ", "! ", "# ", "[exit ", "\\"]
+        .iter()
+        .any(|m| line.starts_with(m))
+        || line == "#"
 }
 
 pub fn parse(text: &str) -> Result<Transcript, String> {
@@ -97,8 +100,13 @@ pub fn parse(text: &str) -> Result<Transcript, String> {
             stderr.push('\n');
         } else if line == "!" {
             stderr.push('\n');
-        } else if let Some(n) = line.strip_prefix("[exit ").and_then(|r| r.strip_suffix(']')) {
-            *status = n.parse().map_err(|_| format!("a bad exit status: {line:?}"))?;
+        } else if let Some(n) = line
+            .strip_prefix("[exit ")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            *status = n
+                .parse()
+                .map_err(|_| format!("a bad exit status: {line:?}"))?;
         } else {
             stdout.push_str(line.strip_prefix('\\').unwrap_or(line));
             stdout.push('\n');
