@@ -106,3 +106,20 @@ fn a_refused_scenario_is_exit_2_as_for_every_command() {
     assert!(out.stdout.is_empty());
     assert!(text(&out.stderr).contains("cannot read the scenario"));
 }
+
+#[test]
+fn the_readme_lists_every_code_of_lpms_own() {
+    let readme = read(&root().join("README.md"));
+    for (code, _) in lpm::hmc::codes::LPM_CODES {
+        assert!(
+            readme.contains(&format!("| {} |", code.as_str())),
+            "README.md's table of lpm's own codes lacks {code}"
+        );
+    }
+    for (code, _, _) in lpm::hmc::codes::IBM_CODES {
+        assert!(
+            readme.contains(&format!("**{}**", code.as_str())),
+            "README.md lacks {code}"
+        );
+    }
+}

@@ -37,6 +37,57 @@
 //!
 //! Lines from standard input are read one at a time, each bounded as above, so a script of any
 //! length runs in bounded memory.
+//!
+//! # Sources
+//!
+//! From IBM: the synopses and options of migrlpar, lslparmigr, lssyscfg, lshwres and
+//! chsysstate (HMC man pages); attribute names (the man pages, the ibm.power_hmc Ansible
+//! collection's `hmc_command_stack.py`, IBM Redbook SG24-7460 for lslparmigr); `attr=value`
+//! lines with a pair holding a comma quoted whole, `-F` values with the delimiter as typed,
+//! `--header` only with `-F`, `No results were found.` (the collection's parsers; hmc-mcp's
+//! notes from a live HMC); the usage error's sentence and HSCL0238's text (hmc-mcp, live HMC);
+//! HSCL8012 for an unknown partition; HSCLA319's text and the `Errors:` block of a failed
+//! validation (IBM Support, "HSCLA319 during LPM Validation of AIX NPIV Client"); partition
+//! states; `-o m` validating and then waiting for the end of the move.
+//!
+//! # Not public: chosen by analogy
+//!
+//! - lpm's own HSCL codes (`HSCLZ...`, [`codes::LPM_CODES`]), by analogy with the HMC's
+//!   `HSCLxxxx message` lines; their messages start `Cannot migrate NAME:` and end with the
+//!   engine's reason.
+//! - HSCL8012 for a managed system, a mover or a shared processor pool not found, by analogy
+//!   with the partition's message.
+//! - `--help` texts: laid out like the HMC's (`Usage:`, purpose, options), from the man pages'
+//!   synopses; `help` alone lists the commands.
+//! - An unknown option is reported with the HMC's usage sentence (as an invalid parameter);
+//!   an unknown command and an unclosed quote as the HMC's restricted bash reports them
+//!   (`rbash: ...`, exit 127 and 2).
+//! - `-w MINUTES`: on the HMC it bounds the wait for operating-system commands; here it bounds
+//!   how long `migrlpar -o m` waits for the move (simulated time). When it runs out the move
+//!   goes on, migrlpar says so on standard output and exits 0.
+//! - A move that a fault fails or a stop ends while `-o m` waits: an `Errors:` block with
+//!   HSCLZ021 / HSCLZ020, exit 1.
+//! - `migration_state` values beyond `Not Migrating`, `Migration Starting` and `Migration In
+//!   Progress`: `Migration Failed` for a failed move waiting for `-o r`, while the partition is
+//!   in state `Migrating - Running` (as stuck in an intermediate state, which is what `-o r`
+//!   recovers on the HMC).
+//! - A migrating partition is listed on both frames (source and destination shell), keeping
+//!   its lpar_id; seen from the destination, lslparmigr names `source_sys_name` and
+//!   `source_lpar_id` instead of `dest_*`.
+//! - Derived values: lpar_id (position in the scenario, from 1); type_model by generation
+//!   (POWER6/6+ 9117-MMA, POWER7 8231-E2B, POWER8 8286-42A, POWER9 9009-42A, POWER10
+//!   9105-42A) and serial_num `21` + the frame's position; a failed frame in state `Error`;
+//!   mover service partitions named `FRAME-viosN` with lpar ids after the client partitions';
+//!   one shared pool `DefaultPool` (id 0); memory in MB with no firmware reserve; virtual
+//!   processors = processing units rounded up; not-activated partitions at 0 current memory and
+//!   processors.
+//! - Virtual I/O from the partition's VLANs and SANs: one client virtual Ethernet adapter per
+//!   VLAN from slot 2, then one client virtual Fibre Channel adapter per SAN; no virtual SCSI
+//!   (`none`); suggested vFC mappings spread over the destination's VIOS in turn.
+//! - `sleep SECONDS` is lpm's own command; `exit [N]` and `quit` end a session.
+//! - `-F` naming an attribute an object lacks prints an empty value; an attribute no object of
+//!   the resource has is refused (HSCLZ001).
+//! - The prompt `hscroot@lpm:~> `, after the HMC's `user@host:~>`.
 
 pub mod bounds;
 pub mod codes;

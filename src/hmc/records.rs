@@ -2,31 +2,12 @@
 //!
 //! Attribute names are the HMC's (IBM man pages of lssyscfg, lshwres and lslparmigr; the
 //! ibm.power_hmc collection's attribute tables; IBM Redbook SG24-7460 for lslparmigr). What
-//! the engine does not model is derived, and each derivation is lpm's own (listed in
-//! `NOT_PUBLIC` below for the README):
+//! the engine does not model is derived; each derivation is lpm's own and listed under "Not
+//! public" in the docs of `hmc` (`mod.rs`).
 
 use super::estate::{Activation, Frame, Lpar, MovePhase, View};
 use super::format::{Record, Table, mb, units};
 use crate::sim::Processor;
-
-/// Choices lpm made where the HMC's behaviour or value is not public or not modelled.
-pub const NOT_PUBLIC: &[&str] = &[
-    "lpar_id: the partition's position in the scenario, from 1; it keeps its id on the \
-     destination (a real HMC may give it another, dest_lpar_id)",
-    "type_model and serial_num: by analogy with a real model of the frame's generation \
-     (POWER8 8286-42A, POWER9 9009-42A, ...) and the frame's position",
-    "mover service partitions: the frame's `msps` count, named FRAME-viosN with lpar ids \
-     after the client partitions' (the engine has no VIOS partitions)",
-    "a failed frame is in state Error; a partition down is in state Error",
-    "a partition with a failed move waiting for migrlpar -o r is in state Migrating - Running \
-     (or - Not Activated) and migration_state Migration Failed",
-    "a migrating partition is listed on both frames (the source and the destination shell), \
-     as it holds resources on both",
-    "virtual Fibre Channel client adapters: one per SAN of the partition, in the slots after \
-     one virtual Ethernet adapter per VLAN (from slot 2); suggested mappings spread them over \
-     the destination's VIOS in turn",
-    "-F with an attribute an object does not have prints an empty value",
-];
 
 /// The id of a partition.
 pub fn lpar_id(l: &Lpar) -> u32 {
