@@ -12,7 +12,13 @@ use super::session::Session;
 /// input is a terminal, else the lines of standard input. The exit status to end with.
 pub fn entry(session: &mut Session, commands: &[String], title: &str) -> Result<i32, String> {
     use std::io::IsTerminal;
-    let write_failed = |e: std::io::Error| format!("cannot write the output: {e}");
+    // A reader that went away (`lpm hmc ... | head`) ends the session quietly, as for
+    // `lpm run`; other write errors are errors.
+    let finish = |r: std::io::Result<i32>| match r {
+        Ok(status) => Ok(status),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    };
     if commands.len() > MAX_ONE_SHOTS {
         return Err(format!(
             "{} commands were given with -c; at most {MAX_ONE_SHOTS} are accepted (a script \
@@ -22,8 +28,12 @@ pub fn entry(session: &mut Session, commands: &[String], title: &str) -> Result<
     }
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     if !commands.is_empty() {
-        return run_commands(session, commands, &mut stdout.lock(), &mut stderr.lock())
-            .map_err(write_failed);
+        return finish(run_commands(
+            session,
+            commands,
+            &mut stdout.lock(),
+            &mut stderr.lock(),
+        ));
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -39,13 +49,12 @@ pub fn entry(session: &mut Session, commands: &[String], title: &str) -> Result<
         #[cfg(not(feature = "tui"))]
         eprintln!("{banner} (no line editing: built without the `tui` feature)");
     }
-    run_lines(
+    finish(run_lines(
         session,
         &mut stdin.lock(),
         &mut stdout.lock(),
         &mut stderr.lock(),
-    )
-    .map_err(write_failed)
+    ))
 }
 
 /// `exit [N]` or `quit`: the shell's own words to end a session (`Some(None)`: with the
