@@ -95,13 +95,141 @@ fn word() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Half the lines start with a command, so that most reach the option parser and beyond.
+/// Values an option may be given: right ones, wrong ones, hostile ones.
+const VALUES: &[&str] = &[
+    "m",
+    "v",
+    "s",
+    "r",
+    "sys",
+    "lpar",
+    "msp",
+    "virtualio",
+    "mem",
+    "proc",
+    "on",
+    "off",
+    "frame-a",
+    "frame-b",
+    "frame-z",
+    "web01",
+    "db01",
+    "legacy01",
+    "test01",
+    "ai01",
+    "web01,db01",
+    "1",
+    "2",
+    "0",
+    "3",
+    "9",
+    "lpar_names=web01",
+    "lpar_ids=1",
+    "names=frame-b",
+    "name,state",
+    "name:lpar_id",
+    "migration_state,bytes_remaining",
+    "curr_mem",
+    "dest_msp_name=frame-b-vios1",
+    "virtual_fc_mappings=3/frame-b-vios1/6",
+    "shared_proc_pool_name=DefaultPool",
+    "dest_lpar_id=4",
+    "-1",
+    "x",
+    "",
+];
+
+/// A command followed by its own options with values: these reach the executor.
+fn structured() -> impl Strategy<Value = String> {
+    use lpm::hmc::command::CommandName;
+    proptest::sample::select(&CommandName::ALL[..]).prop_flat_map(|c| {
+        let flags = lpm::hmc::complete::flags(c);
+        let pair = (
+            proptest::sample::select(if flags.is_empty() { &["-x"][..] } else { flags }),
+            proptest::option::weighted(0.85, proptest::sample::select(VALUES)),
+        );
+        proptest::collection::vec(pair, 0..9).prop_map(move |pairs| {
+            let mut line = c.as_str().to_string();
+            for (f, v) in pairs {
+                line.push(' ');
+                line.push_str(f);
+                if let Some(v) = v {
+                    line.push(' ');
+                    line.push_str(&lpm::hmc::tokens::quote(v));
+                }
+            }
+            line
+        })
+    })
+}
+
+/// A command with its required options (values right or wrong, sometimes one left out) and
+/// random others: these reach the executor and the engine.
+fn templated() -> impl Strategy<Value = String> {
+    let pick = |v: &'static [&'static str]| proptest::sample::select(v);
+    let frame = || {
+        pick(&[
+            "frame-a",
+            "frame-b",
+            "frame-a",
+            "frame-z",
+            "9009-42A*2100002",
+        ])
+    };
+    let lpar = || {
+        pick(&[
+            "web01",
+            "db01",
+            "legacy01",
+            "test01",
+            "ai01",
+            "web01,db01",
+            "nosuch",
+        ])
+    };
+    prop_oneof![
+        (
+            pick(&["m", "v", "s", "r", "m", "v"]),
+            frame(),
+            frame(),
+            lpar(),
+            pick(&["", "-w 0", "-w 1", "--all"])
+        )
+            .prop_map(|(o, m, t, p, x)| format!("migrlpar -o {o} -m {m} -t {t} -p {p} {x}")),
+        (pick(&["s", "r"]), frame(), lpar())
+            .prop_map(|(o, m, p)| format!("migrlpar -o {o} -m {m} -p {p}")),
+        (
+            pick(&["sys", "lpar"]),
+            frame(),
+            pick(&["", "-F name,state --header", "--filter lpar_ids=2", "-F"])
+        )
+            .prop_map(|(r, m, x)| format!("lssyscfg -r {r} -m {m} {x}")),
+        (pick(&["mem", "proc"]), frame(), pick(&["sys", "lpar"]))
+            .prop_map(|(r, m, l)| format!("lshwres -r {r} -m {m} --level {l}")),
+        (
+            pick(&["sys", "lpar", "msp", "virtualio"]),
+            frame(),
+            frame(),
+            lpar()
+        )
+            .prop_map(|(r, m, t, p)| format!(
+                "lslparmigr -r {r} -m {m} -t {t} --filter lpar_names={p}"
+            )),
+        (frame(), pick(&["on", "off"]))
+            .prop_map(|(m, o)| format!("chsysstate -r sys -m {m} -o {o}")),
+        pick(&["0", "1", "5", "0.25"]).prop_map(|n| format!("sleep {n}")),
+    ]
+}
+
+/// Lines: well-formed commands, commands with random options, random words.
 fn line() -> impl Strategy<Value = String> {
     let command = proptest::sample::select(&VOCABULARY[..7]).prop_map(str::to_string);
     prop_oneof![
-        (command, proptest::collection::vec(word(), 0..14))
+        3 => templated(),
+        2 => structured(),
+        1 => (command, proptest::collection::vec(word(), 0..14))
             .prop_map(|(c, w)| format!("{c} {}", w.join(" "))),
-        proptest::collection::vec(word(), 0..14).prop_map(|w| w.join(" ")),
+        1 => proptest::collection::vec(word(), 0..14).prop_map(|w| w.join(" ")),
     ]
 }
 
