@@ -285,6 +285,14 @@ impl HmcError {
         )
     }
 
+    /// `HSCL8012 The partition with ID N was not found.` (by analogy with the name's).
+    pub fn partition_id_not_found(id: u32) -> HmcError {
+        HmcError::new(
+            Code::ObjectNotFound,
+            format!("The partition with ID {id} was not found."),
+        )
+    }
+
     /// The documented HSCL0238 text.
     pub fn not_operating() -> HmcError {
         HmcError::new(

@@ -208,10 +208,5 @@ pub fn lpar_with_id(view: &View, frame: usize, id: u32) -> Result<&Lpar, HmcErro
     view.lpars
         .iter()
         .find(|l| l.frame == frame && lpar_id(l) == id)
-        .ok_or_else(|| {
-            HmcError::new(
-                super::codes::Code::ObjectNotFound,
-                format!("The partition with ID {id} was not found."),
-            )
-        })
+        .ok_or_else(|| HmcError::partition_id_not_found(id))
 }

@@ -8,7 +8,8 @@ use super::bounds::{MAX_WAIT_MINUTES, WAIT_SLICE_S};
 use super::codes::{Code, HmcError};
 use super::command::{InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
 use super::estate::{Check, Estate, Failure, Lpar, MovePhase, View};
-use super::execute::{Outcome, lpar_named, lpar_with_id, operating_system};
+use super::execute::{Outcome, operating_system};
+use super::format::printable;
 use super::records::{DEFAULT_POOL, fc_adapters, lpar_id, msps};
 use super::unsupported;
 
@@ -65,7 +66,7 @@ fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
                     .filter(|l| l.name == *n)
                     .find(|l| on_source(l))
                     .map(|l| l.index)
-                    .ok_or_else(|| lpar_named(view, usize::MAX, n).unwrap_err())
+                    .ok_or_else(|| HmcError::partition_not_found(&printable(n)))
             })
             .collect::<Result<_, _>>()?,
         Selection::Ids(ids) => ids
@@ -76,7 +77,7 @@ fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
                     .filter(|l| lpar_id(l) == *id)
                     .find(|l| on_source(l))
                     .map(|l| l.index)
-                    .ok_or_else(|| lpar_with_id(view, usize::MAX, *id).unwrap_err())
+                    .ok_or_else(|| HmcError::partition_id_not_found(*id))
             })
             .collect::<Result<_, _>>()?,
         Selection::All => view
@@ -106,16 +107,11 @@ fn input_attr(view: &View, from: usize, to: usize, attr: &InputAttr) -> Result<(
                 Code::ObjectNotFound,
                 format!(
                     "The partition named {} with ID {i} was not found.",
-                    super::format::printable(n)
+                    printable(n)
                 ),
             )),
-            (false, Some(n), None) => {
-                Err(HmcError::partition_not_found(&super::format::printable(n)))
-            }
-            (false, None, id) => Err(HmcError::new(
-                Code::ObjectNotFound,
-                format!("The partition with ID {} was not found.", id.unwrap_or(0)),
-            )),
+            (false, Some(n), None) => Err(HmcError::partition_not_found(&printable(n))),
+            (false, None, id) => Err(HmcError::partition_id_not_found(id.unwrap_or(0))),
         }
     };
     match attr {
@@ -145,7 +141,7 @@ fn input_attr(view: &View, from: usize, to: usize, attr: &InputAttr) -> Result<(
             Code::ObjectNotFound,
             format!(
                 "The shared processor pool named {} was not found.",
-                super::format::printable(n)
+                printable(n)
             ),
         )),
         InputAttr::SharedProcPoolId(i) => Err(HmcError::new(
