@@ -1,12 +1,16 @@
 //! Hostile HMC command lines: random words from the commands' vocabulary and random bytes
 //! never panic, and always give output or a usage/HSCL error. Commands that parse render
 //! back to the same command.
+//!
+//! Deterministic, as the other property tests: a fixed seed and no failure persistence, so
+//! every run tries the same cases; `PROPTEST_CASES` raises the count for a longer local hunt.
 
 use std::path::Path;
 
 use lpm::Scenario;
 use lpm::hmc::{Session, parse_line};
 use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
 
 const VOCABULARY: &[&str] = &[
     "migrlpar",
@@ -246,8 +250,20 @@ fn is_refusal(stderr: &str) -> bool {
         || stderr.starts_with("rbash: ")
 }
 
+fn config(cases: u32) -> Config {
+    Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(cases),
+        rng_seed: RngSeed::Fixed(0x6c70_6d13),
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(config(256))]
 
     #[test]
     fn any_line_gives_output_or_a_refusal(lines in proptest::collection::vec(line(), 1..4)) {

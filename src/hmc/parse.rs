@@ -735,6 +735,10 @@ fn sleep(words: &[String]) -> Result<HmcCommand, ParseError> {
 fn help(words: &[String]) -> Result<HmcCommand, ParseError> {
     match words {
         [] => Ok(HmcCommand::Help { command: None }),
+        // `help --help`, as every command takes --help.
+        [w] if w == "--help" => Ok(HmcCommand::Help {
+            command: Some(CommandName::Help),
+        }),
         [w] => match CommandName::from_name(w) {
             Some(c) => Ok(HmcCommand::Help { command: Some(c) }),
             None => Err(ParseError::NotFound(w.clone())),
@@ -977,6 +981,8 @@ mod tests {
             "sleep 0.25",
             "help",
             "migrlpar --help",
+            "help help",
+            "help --help",
         ] {
             let c = ok(line);
             let rendered = c.to_string();
