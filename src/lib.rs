@@ -7,6 +7,7 @@
 //! consumer of the engine, through `session`.
 
 pub mod engine;
+pub mod hmc;
 pub mod lab;
 pub mod narrate;
 pub mod presenter;

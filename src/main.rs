@@ -129,6 +129,15 @@ enum Command {
     },
     /// Play a presenter script on the dashboard, or record it (`--record FILE.cast`).
     Demo(DemoArgs),
+    /// HMC commands (migrlpar, lslparmigr, lssyscfg, lshwres, chsysstate) over the estate:
+    /// a shell on a terminal, else one command per line of standard input.
+    Hmc {
+        /// A scenario file (RON); the built-in scenario when left out.
+        scenario: Option<PathBuf>,
+        /// Run this command and exit (repeatable; the status is the last command's).
+        #[arg(short = 'c', value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 /// `lpm demo`'s command line.
@@ -258,6 +267,7 @@ fn main() -> ExitCode {
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Tui { scenario, speed }) => dashboard(scenario.as_deref(), speed),
         Some(Command::Demo(args)) => demo(&args),
+        Some(Command::Hmc { scenario, command }) => hmc(scenario.as_deref(), &command),
         None => dashboard(cli.scenario.as_deref(), cli.speed),
     };
     match result {
@@ -297,6 +307,25 @@ fn dashboard(path: Option<&Path>, speed: Option<f64>) -> Result<ExitCode, Failur
         path.map(|p| p.display().to_string()),
         speed.unwrap_or(1.0),
     )
+}
+
+/// `lpm hmc`: exits with the last HMC command's status.
+fn hmc(path: Option<&Path>, commands: &[String]) -> Result<ExitCode, Failure> {
+    let (scenario, title) = match path {
+        Some(p) => {
+            let s = load(p)?;
+            let title = format!("\"{}\" ({})", s.name, p.display());
+            (s, title)
+        }
+        None => {
+            let s = Scenario::builtin();
+            let title = format!("\"{}\" (the built-in scenario)", s.name);
+            (s, title)
+        }
+    };
+    let mut session = lpm::hmc::Session::new(&scenario).map_err(|m| Failure::Refused(vec![m]))?;
+    let status = lpm::hmc::run::entry(&mut session, commands, &title).map_err(Failure::Other)?;
+    Ok(ExitCode::from(status.clamp(0, 255) as u8))
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

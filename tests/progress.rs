@@ -101,7 +101,7 @@ fn a_piped_run_prints_its_output_and_nothing_else() {
     let stdout = text(&out.stdout);
     assert!(!stdout.contains('\x1b'), "{stdout:?}");
     assert!(stdout.starts_with("Planned maintenance"), "{stdout}");
-    assert!(stdout.contains("migration completed"), "{stdout}");
+    assert!(stdout.contains(": COMPLETE frame-a → frame-b"), "{stdout}");
 
     let json = piped(&["run", SCENARIO, "--json"]);
     assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));

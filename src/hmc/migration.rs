@@ -1,0 +1,382 @@
+//! `migrlpar`: validate, migrate (and wait for the end, in simulated time), stop, recover.
+//!
+//! As the HMC: a successful operation prints nothing; a validation that fails prints
+//! `Errors:` and one HSCL line per failed check (the layout of IBM's HSCLA319 support page);
+//! `-o m` validates first and returns when the move ends.
+
+use super::bounds::{MAX_WAIT_MINUTES, WAIT_SLICE_S};
+use super::codes::{Code, HmcError};
+use super::command::{InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
+use super::estate::{Check, Estate, Failure, Lpar, MovePhase, View};
+use super::execute::{Outcome, operating_system};
+use super::format::printable;
+use super::records::{DEFAULT_POOL, fc_adapters, lpar_id, msps};
+use super::unsupported;
+
+/// Runs one migrlpar command.
+pub fn run(estate: &mut Estate, m: &Migrlpar) -> Outcome {
+    match prepare(&estate.view(), m) {
+        Err(e) => Outcome::error(&e),
+        Ok(plan) => match m.op {
+            MigrOp::Validate => validate(estate, &plan),
+            MigrOp::Migrate => migrate(estate, &plan, m.wait_minutes),
+            MigrOp::Stop => each(estate, &plan, Code::StopRefused, Estate::stop),
+            MigrOp::Recover => each(estate, &plan, Code::RecoverRefused, Estate::recover),
+        },
+    }
+}
+
+/// What a migrlpar command is about, resolved against the estate.
+struct Plan {
+    /// Partition indices, in the order given.
+    lpars: Vec<usize>,
+    /// The destination frame (m and v).
+    to: Option<usize>,
+    to_name: String,
+}
+
+fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
+    let from = operating_system(view, &m.source)?;
+    let to = m
+        .target
+        .as_deref()
+        .map(|t| operating_system(view, t))
+        .transpose()?;
+    if let Some(to) = to {
+        for attr in &m.input {
+            input_attr(view, from, to, attr)?;
+        }
+    }
+    if m.redundant_msps == Some(RedundantMsps::Required) {
+        return Err(unsupported::redundant_msps_required());
+    }
+    // Stop and recover also find a partition that already runs on the destination (a move in
+    // its pull phase, or one that failed there); the others only what runs on the source.
+    let on_source = |l: &Lpar| {
+        l.frame == from
+            || (matches!(m.op, MigrOp::Stop | MigrOp::Recover)
+                && l.last_move.as_ref().is_some_and(|mv| mv.from == from))
+    };
+    let lpars: Vec<usize> = match &m.partitions {
+        Selection::Names(names) => names
+            .iter()
+            .map(|n| {
+                view.lpars
+                    .iter()
+                    .filter(|l| l.name == *n)
+                    .find(|l| on_source(l))
+                    .map(|l| l.index)
+                    .ok_or_else(|| HmcError::partition_not_found(&printable(n)))
+            })
+            .collect::<Result<_, _>>()?,
+        Selection::Ids(ids) => ids
+            .iter()
+            .map(|id| {
+                view.lpars
+                    .iter()
+                    .filter(|l| lpar_id(l) == *id)
+                    .find(|l| on_source(l))
+                    .map(|l| l.index)
+                    .ok_or_else(|| HmcError::partition_id_not_found(*id))
+            })
+            .collect::<Result<_, _>>()?,
+        Selection::All => view
+            .lpars
+            .iter()
+            .filter(|l| l.frame == from)
+            .map(|l| l.index)
+            .collect(),
+    };
+    Ok(Plan {
+        lpars,
+        to,
+        to_name: to.map(|t| view.frames[t].name.clone()).unwrap_or_default(),
+    })
+}
+
+/// Checks one `-i` attribute: what names an object must name one that exists; what the
+/// engine cannot honour yet is refused, naming the attribute.
+fn input_attr(view: &View, from: usize, to: usize, attr: &InputAttr) -> Result<(), HmcError> {
+    let msp_exists = |frame: usize, name: Option<&str>, id: Option<u32>| -> Result<(), HmcError> {
+        let found = msps(view, frame)
+            .iter()
+            .any(|(n, i)| name.is_none_or(|x| x == n) && id.is_none_or(|x| x == *i));
+        match (found, name, id) {
+            (true, _, _) => Ok(()),
+            (false, Some(n), Some(i)) => Err(HmcError::new(
+                Code::ObjectNotFound,
+                format!(
+                    "The partition named {} with ID {i} was not found.",
+                    printable(n)
+                ),
+            )),
+            (false, Some(n), None) => Err(HmcError::partition_not_found(&printable(n))),
+            (false, None, id) => Err(HmcError::partition_id_not_found(id.unwrap_or(0))),
+        }
+    };
+    match attr {
+        InputAttr::SourceMspName(n) => {
+            msp_exists(from, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::SourceMspId(i) => {
+            msp_exists(from, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::DestMspName(n) => {
+            msp_exists(to, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::DestMspId(i) => {
+            msp_exists(to, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+        }
+        InputAttr::VirtualScsiMappings(ms) | InputAttr::VirtualFcMappings(ms) => {
+            for mapping in ms {
+                msp_exists(to, mapping.vios_name.as_deref(), mapping.vios_id)?;
+            }
+            Err(unsupported::adapter_mappings(attr.name()))
+        }
+        InputAttr::VlanMappings(_) => Err(unsupported::adapter_mappings(attr.name())),
+        // Every frame has the one default pool and nothing else.
+        InputAttr::SharedProcPoolName(n) if n == DEFAULT_POOL.0 => Ok(()),
+        InputAttr::SharedProcPoolId(i) if *i == DEFAULT_POOL.1 => Ok(()),
+        InputAttr::SharedProcPoolName(n) => Err(HmcError::new(
+            Code::ObjectNotFound,
+            format!(
+                "The shared processor pool named {} was not found.",
+                printable(n)
+            ),
+        )),
+        InputAttr::SharedProcPoolId(i) => Err(HmcError::new(
+            Code::ObjectNotFound,
+            format!("The shared processor pool with ID {i} was not found."),
+        )),
+        InputAttr::DestLparId(_) => Err(unsupported::dest_lpar_id()),
+    }
+}
+
+/// The HSCL lines of a failed validation of moving `lpar` to frame `to`.
+fn validation_errors(view: &View, lpar: usize, to: usize, failures: &[Failure]) -> Vec<HmcError> {
+    let l = &view.lpars[lpar];
+    let mut out = Vec::new();
+    for f in failures {
+        let code = match f.check {
+            Check::Sans => {
+                // One documented HSCLA319 per client adapter the destination cannot host.
+                for slot in unhosted_fc_adapters(view, l, to) {
+                    out.push(HmcError::new(
+                        Code::VirtualFcNotHostable,
+                        format!(
+                            "The migrating partition's virtual fibre channel client adapter \
+                             {slot} cannot be hosted by the existing Virtual I/O Server (VIOS) \
+                             partitions on the destination managed system. To migrate the \
+                             partition, set up the necessary VIOS host on the destination \
+                             managed system, then try the operation again."
+                        ),
+                    ));
+                }
+                continue;
+            }
+            Check::State => Code::PartitionState,
+            Check::NotMoving => Code::AlreadyMigrating,
+            Check::DifferentFrame => Code::SameSystem,
+            Check::NoDedicatedIo => Code::DedicatedIo,
+            Check::ProcessorCompatibility => Code::ProcessorCompatibility,
+            Check::Memory => Code::InsufficientMemory,
+            Check::Processors => Code::InsufficientProcessors,
+            Check::Vlans => Code::VlanNotBridged,
+            Check::NameFree => Code::NameInUse,
+            Check::Movers => Code::NoMoverServicePartition,
+            Check::Other => Code::ValidationFailed,
+        };
+        out.push(HmcError::new(
+            code,
+            format!("Cannot migrate {}: {}", l.name, sentence(&f.detail)),
+        ));
+    }
+    out
+}
+
+/// The slots of the derived client vFC adapters whose SAN the destination does not see.
+fn unhosted_fc_adapters(view: &View, l: &Lpar, to: usize) -> Vec<u32> {
+    let sees = |san: &String| view.frames.get(to).is_some_and(|f| f.sans.contains(san));
+    let all = fc_adapters(l);
+    let missing: Vec<u32> = all
+        .iter()
+        .filter(|(_, s)| !sees(s))
+        .map(|(slot, _)| *slot)
+        .collect();
+    if missing.is_empty() {
+        // The engine and this view disagree: name every adapter rather than none.
+        all.into_iter().map(|(slot, _)| slot).collect()
+    } else {
+        missing
+    }
+}
+
+/// The engine's detail as the end of a sentence: trimmed, with a full stop (its first word is
+/// often a partition name, so its case is kept).
+fn sentence(detail: &str) -> String {
+    let mut s: String = detail.trim().to_string();
+    if !s.ends_with('.') {
+        s.push('.');
+    }
+    s
+}
+
+fn errors_block(errors: &[HmcError]) -> String {
+    let mut s = String::from("Errors:\n");
+    for e in errors {
+        s.push_str(&e.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+/// Validates every partition of the plan; the errors of those that fail.
+fn validate_all(estate: &Estate, plan: &Plan) -> Result<Vec<(usize, Vec<HmcError>)>, HmcError> {
+    let view = estate.view();
+    let to = plan.to.unwrap_or(0);
+    plan.lpars
+        .iter()
+        .map(|&l| {
+            let name = &view.lpars[l].name;
+            let failures = estate.validate(l, to).map_err(|m| {
+                HmcError::new(
+                    Code::ActionRefused,
+                    format!("Cannot validate {name}: {}", sentence(&m)),
+                )
+            })?;
+            Ok((l, validation_errors(&view, l, to, &failures)))
+        })
+        .collect()
+}
+
+fn validate(estate: &Estate, plan: &Plan) -> Outcome {
+    match validate_all(estate, plan) {
+        Err(e) => Outcome::error(&e),
+        Ok(results) => {
+            let errors: Vec<HmcError> = results.into_iter().flat_map(|(_, e)| e).collect();
+            if errors.is_empty() {
+                Outcome::default()
+            } else {
+                Outcome {
+                    stdout: String::new(),
+                    stderr: errors_block(&errors),
+                    status: 1,
+                }
+            }
+        }
+    }
+}
+
+fn migrate(estate: &mut Estate, plan: &Plan, wait_minutes: Option<u32>) -> Outcome {
+    let results = match validate_all(estate, plan) {
+        Ok(r) => r,
+        Err(e) => return Outcome::error(&e),
+    };
+    let mut errors: Vec<HmcError> = Vec::new();
+    let mut started: Vec<usize> = Vec::new();
+    for (l, errs) in results {
+        if !errs.is_empty() {
+            errors.extend(errs);
+            continue;
+        }
+        match plan.to.map(|to| estate.migrate(l, to)) {
+            Some(Ok(())) => started.push(l),
+            Some(Err(m)) => errors.push(HmcError::new(
+                Code::ActionRefused,
+                format!(
+                    "Cannot migrate {}: {}",
+                    estate.view().lpars[l].name,
+                    sentence(&m)
+                ),
+            )),
+            None => {}
+        }
+    }
+    let minutes = wait_minutes
+        .unwrap_or(MAX_WAIT_MINUTES)
+        .min(MAX_WAIT_MINUTES);
+    let deadline = estate.view().t_s + f64::from(minutes) * 60.0;
+    // Bounded: the deadline is at most a day of simulated time away, in fixed slices.
+    loop {
+        let view = estate.view();
+        let waiting = started.iter().any(|&l| view.lpars[l].moving().is_some());
+        if !waiting || view.t_s >= deadline - 1e-9 {
+            break;
+        }
+        estate.advance(WAIT_SLICE_S.min(deadline - view.t_s));
+    }
+    let view = estate.view();
+    let mut stdout = String::new();
+    for &l in &started {
+        let lp = &view.lpars[l];
+        let Some(mv) = &lp.last_move else { continue };
+        match mv.phase {
+            MovePhase::Completed => {}
+            MovePhase::Stopped => errors.push(HmcError::new(
+                Code::MigrationStopped,
+                format!(
+                    "The migration of partition {} was stopped: {}.",
+                    lp.name,
+                    mv.stop_reason
+                        .as_deref()
+                        .unwrap_or("stopped")
+                        .trim_end_matches('.')
+                ),
+            )),
+            MovePhase::Failed => errors.push(HmcError::new(
+                Code::MigrationFailed,
+                format!(
+                    "The migration of partition {} failed: {}.",
+                    lp.name,
+                    mv.failure
+                        .as_deref()
+                        .unwrap_or("a fault ended it")
+                        .trim_end_matches('.')
+                ),
+            )),
+            // -w ran out first: the move goes on, as a real migration does after its
+            // command returns; say so, and where to watch it.
+            _ => stdout.push_str(&format!(
+                "The wait time of {minutes} minutes ended; the migration of partition {} to {} \
+                 goes on (lslparmigr -r lpar shows its progress).\n",
+                lp.name, plan.to_name
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Outcome::ok(stdout)
+    } else {
+        Outcome {
+            stdout,
+            stderr: errors_block(&errors),
+            status: 1,
+        }
+    }
+}
+
+/// Stop or recover each partition of the plan.
+fn each(
+    estate: &mut Estate,
+    plan: &Plan,
+    code: Code,
+    action: fn(&mut Estate, usize) -> Result<(), String>,
+) -> Outcome {
+    let verb = if code == Code::StopRefused {
+        "stop the migration of"
+    } else {
+        "recover"
+    };
+    let mut stderr = String::new();
+    for &l in &plan.lpars {
+        let name = estate.view().lpars[l].name.clone();
+        if let Err(m) = action(estate, l) {
+            let e = HmcError::new(code, format!("Cannot {verb} {name}: {}", sentence(&m)));
+            stderr.push_str(&format!("{e}\n"));
+        }
+    }
+    Outcome {
+        stdout: String::new(),
+        status: if stderr.is_empty() { 0 } else { 1 },
+        stderr,
+    }
+}

@@ -1,0 +1,84 @@
+//! What this simulated HMC parses but cannot honour yet, because the engine lacks the feature.
+//!
+//! One function per missing feature, so that wiring the feature later means replacing one
+//! call: power (DOMAIN.md section 7), mover names per MSP and redundant movers (section 6),
+//! virtual I/O adapters and their mappings (section 8). Each refusal names the attribute.
+
+use super::codes::{Code, HmcError};
+use super::command::PowerOp;
+
+/// `chsysstate -r sys -o on|off`: the engine has no power model yet.
+pub fn power(system: &str, op: PowerOp) -> HmcError {
+    let op = match op {
+        PowerOp::On => "on",
+        PowerOp::Off => "off",
+    };
+    HmcError::new(
+        Code::PowerNotSimulated,
+        format!(
+            "The operation chsysstate -o {op} on the managed system {system} is not supported by \
+             this simulated HMC yet: power is not simulated."
+        ),
+    )
+}
+
+/// `chsysstate -r lpar`: partitions cannot be activated or shut down in the engine yet.
+pub fn partition_power() -> HmcError {
+    HmcError::new(
+        Code::PowerNotSimulated,
+        "The operation chsysstate -r lpar is not supported by this simulated HMC yet: \
+         activating and shutting down partitions is not simulated.",
+    )
+}
+
+/// `-i source_msp_name|source_msp_id|dest_msp_name|dest_msp_id`: the engine chooses the
+/// movers of a move itself and has no per-MSP identity yet.
+pub fn msp_selection(attr: &str) -> HmcError {
+    HmcError::new(
+        Code::MspSelectionNotSimulated,
+        format!(
+            "The attribute {attr} is not supported by this simulated HMC yet: the engine chooses \
+             the mover service partitions of a move itself."
+        ),
+    )
+}
+
+/// `-i virtual_scsi_mappings|virtual_fc_mappings|vlan_mappings`: the engine has no virtual
+/// I/O adapters yet (lslparmigr -r virtualio derives them from the partition's VLANs and SANs).
+pub fn adapter_mappings(attr: &str) -> HmcError {
+    HmcError::new(
+        Code::AdapterMappingNotSimulated,
+        format!(
+            "The attribute {attr} is not supported by this simulated HMC yet: virtual I/O \
+             adapters and their mappings are not simulated."
+        ),
+    )
+}
+
+/// `--redundantmsps 1` (must use redundant MSPs): a move runs on one mover pair. 0 (do not)
+/// and 2 (if available; they are not) are honoured as they are.
+pub fn redundant_msps_required() -> HmcError {
+    HmcError::new(
+        Code::RedundantMspsNotSimulated,
+        "The option --redundantmsps 1 is not supported by this simulated HMC yet: a move runs \
+         on one pair of mover service partitions.",
+    )
+}
+
+/// `-i dest_lpar_id`: partition ids are derived from the estate, not assignable.
+pub fn dest_lpar_id() -> HmcError {
+    HmcError::new(
+        Code::DestLparIdNotSimulated,
+        "The attribute dest_lpar_id is not supported by this simulated HMC yet: partition ids \
+         are derived from the estate and keep their value across a move.",
+    )
+}
+
+/// A real HMC option or resource type that is not simulated at all (`--ip`, `-o set`,
+/// `-r prof`...).
+pub fn option(what: &str, command: &str) -> HmcError {
+    HmcError::new(
+        Code::OptionNotSimulated,
+        format!("{what} of {command} is not supported by this simulated HMC."),
+    )
+}
