@@ -242,6 +242,11 @@ impl Engine {
             part.memory = Some(memory);
             part.page_writes = 0;
         }
+        if !self.moves[id.index()].inactive {
+            // Made now, at the rates the move starts with, so that it can be held against the
+            // result (and never recomputed at the rates of some later time).
+            self.moves[id.index()].forecast = Some(self.predict_move(p));
+        }
         let m = &self.moves[id.index()];
         let event = EventKind::MigrationStarted {
             partition: self.world.partition(p).spec.name.clone(),

@@ -212,6 +212,8 @@ pub struct Move {
     pub(super) request: MoverRequest,
     /// The movers it holds, once it has started.
     pub(super) route: Option<Route>,
+    /// What the analytic model expected of it when it started.
+    pub(super) forecast: Option<super::Prediction>,
     pub(super) life: Lifecycle,
     pub(super) image: TargetImage,
     pub(super) transfer: Transfer,
@@ -240,6 +242,7 @@ impl Move {
             inactive,
             request,
             route: None,
+            forecast: None,
             life: Lifecycle {
                 phase: Phase::Queued,
                 log: vec![(Phase::Queued, now)],
@@ -375,6 +378,11 @@ impl Move {
     /// The movers it runs on, once started.
     pub fn route(&self) -> Option<Route> {
         self.route
+    }
+
+    /// What the analytic model expected of it when it started.
+    pub fn forecast(&self) -> Option<&super::Prediction> {
+        self.forecast.as_ref()
     }
 
     /// A profile-only move of a partition that is not activated.

@@ -6,7 +6,7 @@ use super::image::MAP_CELLS;
 use super::moves::{BytesByPhase, Move, Phase, RateSample};
 use super::predictor::{self, Prediction};
 use super::{Engine, FrameId, MoveId, PartitionId, Reservations, RoundStats, SwitchReason};
-use crate::spec::Switchover;
+use crate::spec::{FinalPhase, Switchover};
 use crate::spec::{PartitionState, Processor};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,6 +27,43 @@ pub struct Snapshot {
     pub queued: usize,
     pub completed: usize,
     pub stopped: usize,
+    /// Every evacuation asked for, in order.
+    pub evacuations: Vec<EvacuationView>,
+}
+
+/// One mover service partition of a frame.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MoverView {
+    pub name: String,
+    pub failed: bool,
+    /// Moves holding one of its slots.
+    pub busy: u32,
+    /// Moves it may run at once (`policy.msp_max_ops`).
+    pub slots: u32,
+    /// Its adapter's payload rate, MiB/s.
+    pub mib_s: f64,
+}
+
+/// An evacuation and how far it has got.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvacuationView {
+    pub from: String,
+    /// The frame named, or none when the placement rule chose per partition.
+    pub to: Option<String>,
+    pub started_s: f64,
+    /// Moves it started or queued.
+    pub moves: usize,
+    pub completed: usize,
+    pub in_flight: usize,
+    /// Moves that were stopped or failed.
+    pub ended_early: usize,
+    /// Partitions it could not move, and the first reason.
+    pub refused: Vec<(String, String)>,
+    /// Data its moves in flight still have to send, bytes (the whole memory of those queued).
+    pub bytes_left: f64,
+    /// When the model expects its last move to end, simulated seconds (while it runs).
+    pub eta_s: Option<f64>,
+    pub finished_s: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +82,7 @@ pub struct SystemView {
     pub msps_failed: bool,
     /// Partitions running here now.
     pub partitions: Vec<PartitionId>,
+    pub movers: Vec<MoverView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +170,9 @@ pub struct MoveView {
     pub to: String,
     pub inactive: bool,
     pub phase: Phase,
+    /// The mover pair it runs on (source, target), once started, and its standby pair.
+    pub movers: Option<(String, String)>,
+    pub standby_movers: Option<(String, String)>,
     /// Seconds spent in each phase entered so far.
     pub phase_times: Vec<(Phase, f64)>,
     pub round: u32,
@@ -144,6 +185,8 @@ pub struct MoveView {
     pub share_pages_s: f64,
     pub expected_downtime_ms: f64,
     pub eta_switchover_s: Option<f64>,
+    /// Seconds until the whole move ends, by the model at today's rates (while in flight).
+    pub eta_s: Option<f64>,
     pub suspend_elapsed_ms: Option<f64>,
     pub downtime_ms: Option<f64>,
     pub bandwidth_cap_mib_s: Option<f64>,
@@ -169,6 +212,8 @@ pub struct MoveView {
     pub samples: Vec<RateSample>,
     /// The analytic model's forecast for the whole move, at today's rates.
     pub prediction: Option<Prediction>,
+    /// The forecast made when the move started (what "forecast vs actual" compares).
+    pub forecast_at_start: Option<Prediction>,
     /// Filled for the move asked for (`Engine::snapshot_with`), empty otherwise.
     pub memory_map: Vec<MapCell>,
 }
@@ -222,6 +267,17 @@ impl Engine {
                     failed: frame.failed,
                     msps_failed: frame.movers_failed(),
                     partitions,
+                    movers: frame
+                        .movers
+                        .iter()
+                        .map(|m| MoverView {
+                            name: m.name.clone(),
+                            failed: m.failed,
+                            busy: m.busy,
+                            slots: self.policy.msp_max_ops,
+                            mib_s: world.link.pages_s_to_mib_s(m.pages_s),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -266,7 +322,7 @@ impl Engine {
                 }
             })
             .collect();
-        let moves = self
+        let moves: Vec<MoveView> = self
             .moves
             .iter()
             .map(|m| self.move_view(m, if map_for == Some(m.id) { cells } else { 0 }, now))
@@ -281,12 +337,51 @@ impl Engine {
             link_pages_s_now: self.link_pages_s(),
             systems,
             partitions,
-            moves,
             in_flight: count(|p| p.in_flight() && p != Phase::Queued),
             queued: count(|p| p == Phase::Queued),
             completed: count(|p| p == Phase::Completed),
             stopped: count(|p| p == Phase::Stopped),
+            evacuations: self.evacuation_views(&moves),
+            moves,
         }
+    }
+
+    /// Each evacuation, from the views of its moves.
+    fn evacuation_views(&self, moves: &[MoveView]) -> Vec<EvacuationView> {
+        let page_bytes = self.world.page_bytes() as f64;
+        self.evacuations
+            .iter()
+            .map(|e| {
+                let views: Vec<&MoveView> = e.moves.iter().map(|m| &moves[m.index()]).collect();
+                let flying = || views.iter().filter(|m| m.phase.in_flight());
+                EvacuationView {
+                    from: self.world.frame_name(e.from).to_string(),
+                    to: e.to.map(|t| self.world.frame_name(t).to_string()),
+                    started_s: e.started_ns as f64 / 1e9,
+                    moves: views.len(),
+                    completed: views.iter().filter(|m| m.phase == Phase::Completed).count(),
+                    in_flight: flying().count(),
+                    ended_early: views
+                        .iter()
+                        .filter(|m| matches!(m.phase, Phase::Stopped | Phase::Failed))
+                        .count(),
+                    refused: e
+                        .refused
+                        .iter()
+                        .map(|(p, why)| (self.world.partition(*p).spec.name.clone(), why.clone()))
+                        .collect(),
+                    bytes_left: flying()
+                        .map(|m| m.remaining_pages as f64 * page_bytes)
+                        .sum(),
+                    eta_s: e
+                        .finished_ns
+                        .is_none()
+                        .then(|| flying().filter_map(|m| m.eta_s).fold(0.0, f64::max))
+                        .map(|left| self.clock.now_ns as f64 / 1e9 + left),
+                    finished_s: e.finished_ns.map(|t| t as f64 / 1e9),
+                }
+            })
+            .collect()
     }
 
     fn move_view(&self, m: &Move, cells: usize, now: u64) -> MoveView {
@@ -378,6 +473,18 @@ impl Engine {
             to: world.frame_name(m.to).to_string(),
             inactive: m.inactive,
             phase,
+            movers: m.route.map(|r| {
+                (
+                    world.frame(m.from).movers[r.source].name.clone(),
+                    world.frame(m.to).movers[r.target].name.clone(),
+                )
+            }),
+            standby_movers: m.route.and_then(|r| r.standby).map(|(s, t)| {
+                (
+                    world.frame(m.from).movers[s].name.clone(),
+                    world.frame(m.to).movers[t].name.clone(),
+                )
+            }),
             phase_times: m.phase_durations(m.life.finished_ns.unwrap_or(now)),
             round: m.rounds.round,
             pages,
@@ -387,6 +494,7 @@ impl Engine {
             transfer_rate_pages_s: rate(|s| s.transfer_pages_s),
             share_pages_s: if live { share } else { 0.0 },
             expected_downtime_ms,
+            eta_s: self.move_eta_s(m, &inputs, eta_switchover_s),
             eta_switchover_s,
             suspend_elapsed_ms: (phase == Phase::Suspended)
                 .then(|| (now - m.window.suspend_ns.unwrap_or(now)) as f64 / 1e6),
@@ -413,11 +521,47 @@ impl Engine {
             history: history.clone(),
             samples: m.sampling.samples.clone(),
             prediction: (!m.inactive).then(|| predictor::predict(&inputs)),
+            forecast_at_start: m.forecast.clone(),
             memory_map: if cells > 0 {
                 self.memory_map(m, cells)
             } else {
                 Vec::new()
             },
+        }
+    }
+
+    /// Seconds until the move ends, by the model: the rest of pre-copy, the window, the pull.
+    fn move_eta_s(
+        &self,
+        m: &Move,
+        inputs: &predictor::Inputs,
+        precopy_left_s: Option<f64>,
+    ) -> Option<f64> {
+        let now = self.clock.now_ns;
+        let rate = inputs.link_pages_s.max(1e-9);
+        match m.life.phase {
+            Phase::Queued => Some(predictor::predict(inputs).total_s),
+            Phase::PreCopy => {
+                let whole = predictor::predict_from(
+                    inputs,
+                    m.transfer.send.count() as f64,
+                    m.rounds.round,
+                    m.transfer.pages_sent as f64,
+                );
+                Some(precopy_left_s.unwrap_or(whole.precopy_s) + (whole.total_s - whole.precopy_s))
+            }
+            Phase::Configuring | Phase::Suspended => {
+                let window = m.window.resume_at_ns.saturating_sub(now) as f64 / 1e9;
+                let pull = match self.policy.final_phase {
+                    FinalPhase::ResumeThenPull if m.life.phase == Phase::Suspended => {
+                        m.transfer.send.count() as f64 / rate
+                    }
+                    _ => 0.0,
+                };
+                Some(window + pull)
+            }
+            Phase::Pulling => Some(m.transfer.send.count() as f64 / rate),
+            Phase::Completed | Phase::Stopped | Phase::Failed => None,
         }
     }
 
