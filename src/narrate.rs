@@ -272,6 +272,17 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
             Level::Warn,
             format!("{partition}: movers {from_pair} failed, carrying on over {to_pair}"),
         ),
+        EventKind::Repaired { system, msp } => (
+            Level::Info,
+            match msp {
+                Some(m) => format!("{system}: mover {m} repaired"),
+                None => format!("{system}: repaired, its movers work again"),
+            },
+        ),
+        EventKind::PartitionRestarted { partition } => (
+            Level::Info,
+            format!("{partition}: restarted on its repaired frame"),
+        ),
         EventKind::FinalPhaseChanged { phase } => (
             Level::Info,
             format!("policy: final phase {}", phase.label()),

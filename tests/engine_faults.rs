@@ -352,3 +352,95 @@ fn absurd_fault_durations_saturate_instead_of_overflowing() {
     );
     assert_eq!(e.snapshot().link_pages_s_now, 0.0);
 }
+
+#[test]
+fn a_repaired_frame_restarts_its_partitions_and_takes_moves_again() {
+    let mut s = world(FinalPhase::ResumeThenPull);
+    s.script.clear();
+    let mut e = Engine::new(&s).unwrap();
+    let frame = || Action::FrameFail {
+        system: "frame-a".into(),
+    };
+    e.apply(&frame()).unwrap();
+    e.advance(Duration::from_secs(1));
+    let repair = Action::Repair {
+        system: "frame-a".into(),
+        msp: None,
+    };
+    e.apply(&repair).unwrap();
+    let ev = e.drain_events();
+    assert_eq!(kinds(&ev, "repaired").len(), 1);
+    assert_eq!(kinds(&ev, "partition_restarted").len(), 2);
+    assert_eq!(e.partition(PartitionId::new(1)).down(), None);
+    let before = e.writes_of(PartitionId::new(1));
+    e.advance(Duration::from_secs(1));
+    assert!(e.writes_of(PartitionId::new(1)) > before, "it writes again");
+    assert!(e.apply(&Action::migrate("app01", "frame-b")).is_ok());
+    // Nothing left to repair.
+    let again = e.apply(&repair).unwrap_err();
+    assert!(again.message.contains("not failed"), "{again}");
+}
+
+#[test]
+fn a_repaired_mover_carries_moves_again_and_stop_all_stops_every_move_it_can() {
+    let mut s = world(FinalPhase::ResumeThenPull);
+    s.script.clear();
+    let mut e = Engine::new(&s).unwrap();
+    e.apply(&Action::MspFail {
+        system: "frame-b".into(),
+        msp: Some("vios1".into()),
+    })
+    .unwrap();
+    assert!(e.apply(&Action::migrate("db01", "frame-b")).is_err());
+    e.apply(&Action::Repair {
+        system: "frame-b".into(),
+        msp: Some("vios1".into()),
+    })
+    .unwrap();
+    e.apply(&Action::migrate("db01", "frame-b")).unwrap();
+    e.apply(&Action::migrate("app01", "frame-b")).unwrap();
+    e.advance(Duration::from_millis(200));
+    let all = e.apply(&Action::StopAll).unwrap();
+    assert_eq!(all.message, "2 moves stopped");
+    assert!(
+        e.moves().iter().all(|m| m.phase() == Phase::Stopped),
+        "every move stopped"
+    );
+}
+
+#[test]
+fn a_lost_partition_cannot_be_recovered() {
+    let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
+    let mut ev = Vec::new();
+    run_to(&mut e, &mut ev, phase_is(Phase::Pulling));
+    e.apply(&Action::LinkDown { for_s: 60.0 }).unwrap();
+    ev.extend(run(&mut e, 120.0));
+    assert_eq!(kinds(&ev, "partition_lost").len(), 1);
+    let err = e
+        .apply(&Action::Recover {
+            partition: "db01".into(),
+        })
+        .unwrap_err();
+    assert!(err.message.contains("lost with its data"), "{err}");
+    assert!(kinds(&e.drain_events(), "recovered").is_empty());
+}
+
+#[test]
+fn a_profile_move_waits_for_the_link_like_memory_does() {
+    let mut s = world(FinalPhase::ResumeThenPull);
+    s.partitions[1].state = lpm::spec::PartitionState::NotActivated;
+    s.script = vec![migrate_at(0.0, "app01", "frame-b")];
+    let mut e = Engine::new(&s).unwrap();
+    e.advance(Duration::from_millis(10));
+    e.apply(&Action::LinkDown { for_s: 4.0 }).unwrap();
+    let mut ev = Vec::new();
+    run_to(&mut e, &mut ev, |e| e.now() >= 3.9);
+    assert!(
+        completions(&ev).is_empty(),
+        "no profile arrives over a dead link"
+    );
+    ev.extend(run(&mut e, 60.0));
+    let c = completions(&ev);
+    assert_eq!(c.len(), 1);
+    assert!(c[0].total_s > 4.0 + 2.0 - 0.1, "{}", c[0].total_s);
+}

@@ -256,6 +256,19 @@ impl Engine {
             Action::Recover { partition } => {
                 let p = self.find_partition(partition)?;
                 let name = self.world.partition(p).spec.name.clone();
+                let part = self.world.partition(p);
+                if !part.active && part.needs_recovery.is_some() {
+                    // Lost with its data: the failed move cannot be cleaned up into a partition
+                    // that runs again.
+                    return Err(Refused::new(
+                        Reason::NothingToRecover,
+                        format!(
+                            "{name} was lost with its data ({}): there is nothing to recover; \
+                             restore it from a backup",
+                            part.down.as_deref().unwrap_or("lost")
+                        ),
+                    ));
+                }
                 if self.world.partition_mut(p).needs_recovery.take().is_none() {
                     return Err(Refused::new(
                         Reason::NothingToRecover,
@@ -271,6 +284,21 @@ impl Engine {
                 Ok(Applied::new(
                     Effect::Recovered { partition: p },
                     format!("{name} recovered: it can move again"),
+                ))
+            }
+            Action::Repair { system, msp } => {
+                let f = self.find_frame(system)?;
+                let which = match msp {
+                    Some(name) => Some(self.find_mover(f, name)?),
+                    None => None,
+                };
+                self.repair(f, which)
+            }
+            Action::StopAll => {
+                let stopped = self.stop_all();
+                Ok(Applied::new(
+                    Effect::StoppedAll { stopped },
+                    format!("{stopped} moves stopped"),
                 ))
             }
             Action::SetFinalPhase { phase } => {

@@ -174,6 +174,17 @@ pub enum EventKind {
     Recovered {
         partition: String,
     },
+    /// A failed frame or mover works again (`msp`: the one mover, when not the whole frame).
+    Repaired {
+        system: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msp: Option<String>,
+    },
+    /// A partition that went down with its frame runs again (it restarted: its users come
+    /// back).
+    PartitionRestarted {
+        partition: String,
+    },
     /// The policy's final phase changed: moves that switch over from now on use it.
     FinalPhaseChanged {
         phase: FinalPhase,
@@ -289,6 +300,8 @@ impl Event {
             EventKind::ConvergenceStalled { .. } => "convergence_stalled",
             EventKind::Recovered { .. } => "recovered",
             EventKind::FinalPhaseChanged { .. } => "final_phase_changed",
+            EventKind::Repaired { .. } => "repaired",
+            EventKind::PartitionRestarted { .. } => "partition_restarted",
         }
     }
 }

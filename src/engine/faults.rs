@@ -3,7 +3,8 @@
 //! partition resumes on the source; in the pull phase it blocks on its missing pages and is
 //! lost past `pull_timeout_s`.
 
-use super::clock::secs_to_ns;
+use super::clock::{STEP_NS, secs_to_ns};
+use super::outcome::{Applied, Effect, Outcome, Reason, Refused};
 use super::{Engine, EventKind, FrameId, MoveId, Phase};
 use crate::units::num;
 
@@ -70,6 +71,60 @@ impl Engine {
         }
         let system = frame.spec.name.clone();
         self.emit(self.clock.now_ns, EventKind::MspFailed { system, msp });
+    }
+
+    /// A fault undone: the frame works again with all its movers, or the one mover does.
+    /// Partitions that went down with the frame restart on it.
+    pub(super) fn repair(&mut self, f: FrameId, which: Option<usize>) -> Outcome {
+        let now = self.clock.now_ns;
+        let frame = &self.world.frames[f.index()];
+        let system = frame.spec.name.clone();
+        let broken = match which {
+            Some(k) => frame.movers[k].failed,
+            None => frame.failed || frame.movers.iter().any(|m| m.failed),
+        };
+        if !broken {
+            return Err(Refused::new(
+                Reason::NothingToRepair,
+                match which {
+                    Some(k) => format!("mover {} of {system} has not failed", frame.movers[k].name),
+                    None => format!("{system} and its movers have not failed"),
+                },
+            ));
+        }
+        let frame = &mut self.world.frames[f.index()];
+        let msp = which.map(|k| frame.movers[k].name.clone());
+        for (k, m) in frame.movers.iter_mut().enumerate() {
+            if which.is_none_or(|w| w == k) {
+                m.failed = false;
+            }
+        }
+        let was_down = which.is_none() && std::mem::replace(&mut frame.failed, false);
+        self.emit(
+            now,
+            EventKind::Repaired {
+                system: system.clone(),
+                msp,
+            },
+        );
+        if was_down {
+            let why = format!("{system} failed");
+            for p in self.world.partition_ids() {
+                let part = &mut self.world.partitions[p.index()];
+                if part.frame == f && part.active && part.down.as_deref() == Some(why.as_str()) {
+                    part.down = None;
+                    part.users_connected = part.spec.users;
+                    // It starts writing from now: nothing before counts.
+                    part.synced_ns = self.written_to_ns;
+                    let partition = part.spec.name.clone();
+                    self.emit(now, EventKind::PartitionRestarted { partition });
+                }
+            }
+        }
+        Ok(Applied::new(
+            Effect::Repaired { frame: f },
+            format!("{system} repaired"),
+        ))
     }
 
     /// Why a mover a move relies on is out, if one is: all of a frame's movers, or the one.
@@ -218,6 +273,11 @@ impl Engine {
                 );
             }
             let waited_s = (t0 - since) as f64 / 1e9;
+            if phase == Phase::Configuring {
+                // A profile on its way waits for the path like memory does.
+                let due = &mut self.moves[i].window.resume_at_ns;
+                *due = due.saturating_add(STEP_NS);
+            }
             match phase {
                 Phase::Pulling => {
                     // The partition runs on the target; only the source has its last pages.

@@ -348,6 +348,21 @@ impl Engine {
         ))
     }
 
+    /// Stops every move in flight that has not resumed on its target; returns how many.
+    pub(super) fn stop_all(&mut self) -> usize {
+        let stoppable: Vec<PartitionId> = self
+            .in_flight
+            .iter()
+            .map(|&m| &self.moves[m.index()])
+            .filter(|m| !m.life.phase.past_point_of_no_return())
+            .map(|m| m.partition)
+            .collect();
+        stoppable
+            .into_iter()
+            .filter(|&p| self.stop(p, "stopped by operator (stop all)").is_ok())
+            .count()
+    }
+
     fn refuse_stop(&mut self, partition: String, refused: Refused) -> Refused {
         self.emit(
             self.clock.now_ns,

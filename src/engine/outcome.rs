@@ -30,6 +30,14 @@ pub enum Effect {
         partition: PartitionId,
         id: MoveId,
     },
+    /// Every move that could still be stopped was: so many.
+    StoppedAll {
+        stopped: usize,
+    },
+    /// A failed frame or mover works again.
+    Repaired {
+        frame: FrameId,
+    },
     /// A bandwidth cap, CPU throttle or auto-converge setting changed.
     Tuned {
         partition: PartitionId,
@@ -71,6 +79,8 @@ pub enum Reason {
     NothingToRecover,
     /// The simulation cannot hold the move's page state with the moves already in flight.
     NoMemory,
+    /// `Repair` of a frame or mover that has not failed.
+    NothingToRepair,
 }
 
 /// An applied action: what it did, in words and in kind.

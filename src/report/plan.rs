@@ -370,7 +370,14 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
                     }
                 }
             }
-            Action::Recover { .. } => {}
+            Action::Recover { .. } | Action::StopAll => {}
+            // A repair lets later moves through the frame validate again.
+            Action::Repair { system, .. } => {
+                if let Ok(f) = world.find_frame(system) {
+                    plan.failed_frames.retain(|&x| x != f);
+                    let _ = world.apply(action);
+                }
+            }
             // A link outage slows or fails moves but changes no precondition.
             Action::LinkDown { .. } | Action::LinkDegrade { .. } => {}
         }

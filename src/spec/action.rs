@@ -90,6 +90,15 @@ pub enum Action {
     Recover {
         partition: String,
     },
+    /// Undo a fault: the frame (and its movers) or the one mover named works again; the
+    /// partitions its failure took down restart on it.
+    Repair {
+        system: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msp: Option<String>,
+    },
+    /// Stop every move that has not yet resumed on its target.
+    StopAll,
     /// Policy: the final phase of moves that switch over from now on.
     SetFinalPhase {
         phase: FinalPhase,
@@ -154,6 +163,8 @@ impl Action {
             | Action::LinkDegrade { .. }
             | Action::MspFail { .. }
             | Action::FrameFail { .. }
+            | Action::Repair { .. }
+            | Action::StopAll
             | Action::SetFinalPhase { .. } => None,
         }
     }
@@ -165,7 +176,9 @@ impl Action {
             Action::Evacuate { from, to } => std::iter::once(from.as_str())
                 .chain(to.as_deref())
                 .collect(),
-            Action::MspFail { system, .. } | Action::FrameFail { system } => vec![system],
+            Action::MspFail { system, .. }
+            | Action::FrameFail { system }
+            | Action::Repair { system, .. } => vec![system],
             _ => vec![],
         }
     }
@@ -219,6 +232,8 @@ impl Action {
             Action::MspFail { .. } => "MspFail",
             Action::FrameFail { .. } => "FrameFail",
             Action::Recover { .. } => "Recover",
+            Action::Repair { .. } => "Repair",
+            Action::StopAll => "StopAll",
             Action::SetFinalPhase { .. } => "SetFinalPhase",
         }
     }
