@@ -297,6 +297,7 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
         EventKind::MigrationFailed {
             partition,
             reason,
+            down,
             phase,
             round,
             source_intact,
@@ -304,7 +305,9 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
             Level::Error,
             format!(
                 "{partition}: move FAILED in {phase} (round {round}): {reason}; {}",
-                if *source_intact {
+                if *down {
+                    "it is DOWN with its source frame"
+                } else if *source_intact {
                     "runs on at the source, memory intact"
                 } else {
                     "SOURCE MEMORY DID NOT CHECK OUT"

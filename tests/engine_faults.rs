@@ -444,3 +444,94 @@ fn a_profile_move_waits_for_the_link_like_memory_does() {
     assert_eq!(c.len(), 1);
     assert!(c[0].total_s > 4.0 + 2.0 - 0.1, "{}", c[0].total_s);
 }
+
+#[test]
+fn a_stop_in_a_stop_and_copy_window_reports_the_resume_and_its_downtime() {
+    let mut e = Engine::new(&world(FinalPhase::StopAndCopy)).unwrap();
+    let mut ev = Vec::new();
+    run_to(&mut e, &mut ev, phase_is(Phase::Suspended));
+    e.advance(Duration::from_millis(5));
+    ev.clear();
+    e.apply(&Action::Stop {
+        partition: "db01".into(),
+    })
+    .unwrap();
+    let ev = e.drain_events();
+    let names: Vec<&str> = ev.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["resumed", "migration_stopped"]);
+    let EventKind::Resumed {
+        system,
+        downtime_ms,
+        ..
+    } = &ev[0].kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(system, "frame-a");
+    assert!(*downtime_ms >= 5.0, "{downtime_ms}");
+}
+
+#[test]
+fn a_source_frame_failing_under_pre_copy_leaves_the_partition_down_and_says_so() {
+    let mut e = Engine::new(&world(FinalPhase::ResumeThenPull)).unwrap();
+    let mut ev = Vec::new();
+    run_to(&mut e, &mut ev, phase_is(Phase::PreCopy));
+    e.apply(&Action::FrameFail {
+        system: "frame-a".into(),
+    })
+    .unwrap();
+    e.advance(Duration::from_millis(1));
+    ev.extend(e.drain_events());
+    let failed = kinds(&ev, "migration_failed");
+    assert!(
+        matches!(
+            failed[..],
+            [EventKind::MigrationFailed {
+                down: true,
+                source_intact: false,
+                ..
+            }]
+        ),
+        "{failed:?}"
+    );
+    let text = lpm::narrate::narrate(failed[0], 4).text;
+    assert!(text.contains("DOWN with its source frame"), "{text}");
+    // Failing it again changes nothing, and says so.
+    let again = e
+        .apply(&Action::FrameFail {
+            system: "frame-a".into(),
+        })
+        .unwrap_err();
+    assert!(again.message.contains("already failed"), "{again}");
+}
+
+#[test]
+fn link_faults_report_what_is_in_force() {
+    let mut s = world(FinalPhase::ResumeThenPull);
+    s.script.clear();
+    let mut e = Engine::new(&s).unwrap();
+    let nominal = s.link.bandwidth_gbps;
+    e.apply(&Action::LinkDegrade {
+        bandwidth_gbps: nominal * 100.0,
+        for_s: 1.0,
+    })
+    .unwrap();
+    e.apply(&Action::LinkDown { for_s: 5.0 }).unwrap();
+    e.apply(&Action::LinkDown { for_s: 0.1 }).unwrap();
+    let ev = e.drain_events();
+    assert!(
+        matches!(kinds(&ev, "link_degraded")[0], EventKind::LinkDegraded { bandwidth_gbps, .. } if *bandwidth_gbps == nominal)
+    );
+    let ends: Vec<f64> = kinds(&ev, "link_down")
+        .iter()
+        .map(|k| match k {
+            EventKind::LinkDown { until_s } => *until_s,
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [5.0, 5.0],
+        "the short outage inside the long one ends with it"
+    );
+}

@@ -471,12 +471,18 @@ fn check(e: &Engine, events: &[Event], seen: &mut Seen) -> Result<(), TestCaseEr
                 prop_assert!(c.verified, "{c:?}");
                 seen.completed += 1;
             }
-            // A move that failed before its point of no return left the source's memory whole.
+            // A move that failed before its point of no return left the source's memory whole,
+            // unless the source frame itself failed (then the partition is down, and says so).
             EventKind::MigrationFailed {
                 partition,
                 source_intact,
+                down,
                 ..
-            } => prop_assert!(*source_intact, "{partition} at {}: source not intact", ev.t),
+            } => prop_assert!(
+                *source_intact != *down,
+                "{partition} at {}: source intact {source_intact}, down {down}",
+                ev.t
+            ),
             EventKind::LinkDown { until_s } => seen.faults.push((ev.t, *until_s)),
             EventKind::MspFailed { .. } | EventKind::FrameFailed { .. } => {
                 seen.faults.push((ev.t, f64::INFINITY))

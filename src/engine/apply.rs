@@ -183,8 +183,14 @@ impl Engine {
             }
             Action::RemoveDedicatedIo { partition } => {
                 let p = self.find_partition(partition)?;
-                self.world.partition_mut(p).spec.dedicated_io = false;
                 let name = self.world.partition(p).spec.name.clone();
+                if !self.world.partition(p).spec.dedicated_io {
+                    return Err(Refused::new(
+                        Reason::NoChange,
+                        format!("{name} has no dedicated I/O adapters to remove"),
+                    ));
+                }
+                self.world.partition_mut(p).spec.dedicated_io = false;
                 self.emit(
                     now,
                     EventKind::DedicatedIoRemoved {
@@ -197,8 +203,10 @@ impl Engine {
                 ))
             }
             Action::LinkDown { for_s } => {
-                let until = now.saturating_add(secs_to_ns(*for_s));
-                self.link_faults.down(until);
+                // Inside a longer outage, the outage still ends when it was going to.
+                let until = self
+                    .link_faults
+                    .down(now.saturating_add(secs_to_ns(*for_s)));
                 self.emit(
                     now,
                     EventKind::LinkDown {
@@ -207,7 +215,7 @@ impl Engine {
                 );
                 Ok(Applied::new(
                     Effect::Fault,
-                    format!("link down for {} s", num(*for_s)),
+                    format!("link down for {} s", num((until - now) as f64 / 1e9)),
                 ))
             }
             Action::LinkDegrade {
@@ -215,12 +223,13 @@ impl Engine {
                 for_s,
             } => {
                 let until = now.saturating_add(secs_to_ns(*for_s));
-                let nominal = self.world.link.bandwidth_gbps;
-                self.link_faults.degrade(bandwidth_gbps.min(nominal), until);
+                // A link runs at most at its own bandwidth: report the rate in force.
+                let gbps = bandwidth_gbps.min(self.world.link.bandwidth_gbps);
+                self.link_faults.degrade(gbps, until);
                 self.emit(
                     now,
                     EventKind::LinkDegraded {
-                        bandwidth_gbps: *bandwidth_gbps,
+                        bandwidth_gbps: gbps,
                         until_s: until as f64 / 1e9,
                     },
                 );
@@ -228,7 +237,7 @@ impl Engine {
                     Effect::Fault,
                     format!(
                         "link degraded to {} Gbit/s for {} s",
-                        num(*bandwidth_gbps),
+                        num(gbps),
                         num(*for_s)
                     ),
                 ))
@@ -239,6 +248,17 @@ impl Engine {
                     Some(name) => Some(self.find_mover(f, name)?),
                     None => None,
                 };
+                let frame = self.world.frame(f);
+                let already = match which {
+                    Some(k) => frame.movers[k].failed,
+                    None => frame.movers.iter().all(|m| m.failed),
+                };
+                if already {
+                    return Err(Refused::new(
+                        Reason::NoChange,
+                        format!("the movers of {system} named have already failed"),
+                    ));
+                }
                 self.fail_movers(f, which);
                 Ok(Applied::new(
                     Effect::Fault,
@@ -250,6 +270,12 @@ impl Engine {
             }
             Action::FrameFail { system } => {
                 let f = self.find_frame(system)?;
+                if self.world.frame(f).failed {
+                    return Err(Refused::new(
+                        Reason::NoChange,
+                        format!("{system} has already failed"),
+                    ));
+                }
                 self.fail_frame(f);
                 Ok(Applied::new(Effect::Fault, format!("{system} failed")))
             }

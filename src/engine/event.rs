@@ -149,6 +149,9 @@ pub enum EventKind {
     MigrationFailed {
         partition: String,
         reason: String,
+        /// The partition went down with its source frame: it does not run on anywhere.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        down: bool,
         phase: String,
         round: u32,
         source_intact: bool,

@@ -16,8 +16,11 @@ pub(super) struct LinkFaults {
 }
 
 impl LinkFaults {
-    pub(super) fn down(&mut self, until: u64) {
-        self.down_until = Some(self.down_until.map_or(until, |u| u.max(until)));
+    /// The link down until `until` at least; returns when the outage now ends.
+    pub(super) fn down(&mut self, until: u64) -> u64 {
+        let end = self.down_until.map_or(until, |u| u.max(until));
+        self.down_until = Some(end);
+        end
     }
 
     pub(super) fn degrade(&mut self, gbps: f64, until: u64) {
@@ -308,40 +311,26 @@ impl Engine {
     /// source, with its memory; the target shell is released.
     fn fail_move(&mut self, id: MoveId, at: u64, reason: String) {
         let m = &self.moves[id.index()];
-        let (p, phase, from, round) = (m.partition, m.life.phase, m.from, m.rounds.round);
-        let mut resumed = None;
-        if phase == Phase::Suspended && self.world.partition(p).down.is_none() {
-            // Back on the source: its users waited for the whole window so far.
-            let user_timeout_s = self.policy.user_timeout_s;
-            let part = &mut self.world.partitions[p.index()];
-            let m = &mut self.moves[id.index()];
-            let ms = m.close_window(at, &mut part.users_connected, user_timeout_s);
-            resumed = Some((ms, m.window.users_dropped));
+        let (p, phase, round) = (m.partition, m.life.phase, m.rounds.round);
+        let down = self.world.partition(p).down.is_some();
+        if phase == Phase::Suspended && !down {
+            self.resume_on_source(id, at);
         }
         self.finish_move(id, Phase::Failed, at);
-        let source_intact = self.moves[id.index()].ending.source_intact == Some(true);
+        // A source that went down with its frame holds nothing the partition can run on.
+        let source_intact = self.moves[id.index()].ending.source_intact == Some(true) && !down;
         self.moves[id.index()].ending.failure = Some(reason.clone());
         let part = self.world.partition_mut(p);
         if phase != Phase::Queued {
             part.needs_recovery = Some(reason.clone());
         }
         let partition = part.spec.name.clone();
-        if let Some((downtime_ms, users_dropped)) = resumed {
-            self.emit(
-                at,
-                EventKind::Resumed {
-                    partition: partition.clone(),
-                    system: self.world.frame_name(from).to_string(),
-                    downtime_ms,
-                    users_dropped,
-                },
-            );
-        }
         self.emit(
             at,
             EventKind::MigrationFailed {
                 partition,
                 reason,
+                down,
                 phase: phase.label().to_string(),
                 round,
                 source_intact,

@@ -323,10 +323,7 @@ impl Engine {
         }
         let round = m.rounds.round;
         if m.life.phase == Phase::Suspended {
-            // The partition resumes where it was; its users saw the whole window.
-            let user_timeout_s = self.policy.user_timeout_s;
-            let part = &mut self.world.partitions[p.index()];
-            self.moves[id.index()].close_window(now, &mut part.users_connected, user_timeout_s);
+            self.resume_on_source(id, now);
         }
         self.finish_move(id, Phase::Stopped, now);
         self.moves[id.index()].ending.stop_reason = Some(reason.to_string());

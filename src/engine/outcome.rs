@@ -81,6 +81,9 @@ pub enum Reason {
     NoMemory,
     /// `Repair` of a frame or mover that has not failed.
     NothingToRepair,
+    /// The action would change nothing: the fault is already in force, the adapters are
+    /// already gone.
+    NoChange,
 }
 
 /// An applied action: what it did, in words and in kind.

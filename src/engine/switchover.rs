@@ -52,6 +52,23 @@ impl Engine {
         );
     }
 
+    /// Ends the suspend window on the source (a stop, or a fault before the point of no
+    /// return): the partition resumes where it was, its users having waited the whole window
+    /// so far; reported like any resume, with its downtime.
+    pub(super) fn resume_on_source(&mut self, id: MoveId, at: u64) {
+        let user_timeout_s = self.policy.user_timeout_s;
+        let m = &mut self.moves[id.index()];
+        let part = &mut self.world.partitions[m.partition.index()];
+        let downtime_ms = m.close_window(at, &mut part.users_connected, user_timeout_s);
+        let event = EventKind::Resumed {
+            partition: part.spec.name.clone(),
+            system: self.world.frame_name(m.from).to_string(),
+            downtime_ms,
+            users_dropped: m.window.users_dropped,
+        };
+        self.emit(at, event);
+    }
+
     /// Ends the suspend window on the target: the point of no return.
     pub(super) fn resume(&mut self, id: MoveId, at: u64) {
         let i = id.index();
