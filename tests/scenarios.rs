@@ -9,8 +9,9 @@ use lpm::Scenario;
 use lpm::engine::PartitionId;
 use serde_json::Value;
 
-const SHIPPED: [&str; 9] = [
+const SHIPPED: [&str; 10] = [
     "convergence",
+    "estate",
     "default",
     "maintenance",
     "non-converging",
@@ -70,6 +71,8 @@ fn required_fields(event: &str) -> &'static [&'static str] {
         "resumed" => &["partition", "system", "downtime_ms"],
         "migration_completed" => COMPLETION,
         "migration_stopped" => &["partition", "reason", "round"],
+        "evacuation_started" => &["from", "to", "moving", "refused"],
+        "evacuation_completed" => &["from", "moved", "refused", "total_s", "frame_empty"],
         "summary" => &[
             "completed",
             "stopped",

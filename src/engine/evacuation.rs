@@ -6,7 +6,8 @@
 //! largest memory first (the hardest to place go while there is most room), each to the frame
 //! that validates with the most memory free after it lands; of equals, the first in scenario
 //! order. This is first-fit decreasing by free memory, the rule an operator would follow by
-//! hand and close to what PowerVC's optimizer does for memory-bound estates.
+//! hand and close to what PowerVC's optimizer does for memory-bound estates. The moves then
+//! start smallest first (see `evacuate`).
 
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +97,18 @@ impl Engine {
             finished_ns: None,
         };
         let mut placements = Vec::new();
-        for (p, (target, v)) in residents.into_iter().zip(verdicts) {
+        let mut order: Vec<(PartitionId, (FrameId, Validation))> =
+            residents.into_iter().zip(verdicts).collect();
+        if to.is_none() {
+            // Placed largest first, started smallest first: the frame's partition count falls
+            // fastest, and the time partitions spend in flight is least on average
+            // (shortest-processing-time order). Stable: equal sizes keep scenario order.
+            order.sort_by(|(a, _), (b, _)| {
+                let mem = |p: &PartitionId| self.world.partition(*p).spec.memory_gib;
+                mem(a).total_cmp(&mem(b))
+            });
+        }
+        for (p, (target, v)) in order {
             if v.ok() {
                 if to.is_none() {
                     placements.push(Placement {
