@@ -236,7 +236,10 @@ impl Engine {
 
     /// Applies the faults in force to every move in flight, phase by phase.
     pub(super) fn check_paths(&mut self, t0: u64) {
-        for id in self.in_flight.clone() {
+        let mut ids = std::mem::take(&mut self.stepping);
+        ids.clear();
+        ids.extend_from_slice(&self.in_flight);
+        for &id in &ids {
             let i = id.index();
             if !self.moves[i].life.phase.in_flight() {
                 continue;
@@ -305,6 +308,7 @@ impl Engine {
                 _ => {}
             }
         }
+        self.stepping = ids;
     }
 
     /// A fault ends a move before the point of no return: the partition runs on, on the

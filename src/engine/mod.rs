@@ -92,6 +92,10 @@ pub struct Engine {
     script: Script,
     link_faults: LinkFaults,
     events: Vec<Event>,
+    /// `share_link`'s buffers, kept between steps.
+    shares: transfer::Shares,
+    /// The moves a step walks, kept between steps.
+    stepping: Vec<MoveId>,
 }
 
 impl Engine {
@@ -120,6 +124,8 @@ impl Engine {
             script: Script::new(&s.script),
             link_faults: LinkFaults::default(),
             events: Vec::new(),
+            shares: transfer::Shares::default(),
+            stepping: Vec::new(),
         })
     }
 
@@ -139,11 +145,16 @@ impl Engine {
         // Partitions write their memory (on the target, a missing page is fetched first).
         self.write_memory(t0);
         // Every move spends its share: pages sent, rounds ended, windows opened and closed.
-        for id in self.in_flight.clone() {
+        // A move that ends leaves `in_flight`: walk a copy, kept between steps.
+        let mut ids = std::mem::take(&mut self.stepping);
+        ids.clear();
+        ids.extend_from_slice(&self.in_flight);
+        for &id in &ids {
             if self.moves[id.index()].life.phase.in_flight() {
                 self.progress(id, t0);
             }
         }
+        self.stepping = ids;
         // Evacuations whose last move ended in this step report it.
         if self.evacuations.iter().any(|e| e.finished_ns.is_none()) {
             self.check_evacuations(t0);

@@ -30,59 +30,58 @@ impl Engine {
     /// Shares the network among the moves that are sending: each crosses its source mover's
     /// adapter, its target mover's adapter and the path between its frames, and gets the
     /// max-min fair share of all of them within its own cap. A stop-and-copy in its suspend
-    /// window holds its final rate on its resources first.
+    /// window holds its final rate on its resources first. Runs every step: its buffers are
+    /// kept from one step to the next.
     pub(super) fn share_link(&mut self) {
+        let mut s = std::mem::take(&mut self.shares);
+        s.clear();
         for &id in &self.in_flight {
-            self.moves[id.index()].transfer.share_pages_s = 0.0;
+            let m = &mut self.moves[id.index()];
+            m.transfer.share_pages_s = 0.0;
+            if m.life.phase.sends()
+                && m.ending.path_down_ns.is_none()
+                && m.transfer.paused_until_ns.is_none()
+            {
+                s.sending.push(id.index());
+            } else if m.life.phase == Phase::Suspended {
+                s.suspended.push(id.index());
+            }
+        }
+        if s.sending.is_empty() {
+            self.shares = s;
+            return;
         }
         let path_pages_s = self.link_pages_s();
-        let mut net = Network::default();
         // Resources in a fixed order: paths first, then adapters, each in order of first use,
         // so that ties between equal bottlenecks always break the same way.
-        let sending: Vec<usize> = self
-            .in_flight
-            .iter()
-            .map(|id| id.index())
-            .filter(|&i| {
-                let m = &self.moves[i];
-                m.life.phase.sends()
-                    && m.ending.path_down_ns.is_none()
-                    && m.transfer.paused_until_ns.is_none()
-            })
-            .collect();
-        let suspended: Vec<usize> = self
-            .in_flight
-            .iter()
-            .map(|id| id.index())
-            .filter(|&i| self.moves[i].life.phase == Phase::Suspended)
-            .collect();
-        for &i in sending.iter().chain(&suspended) {
+        let net = &mut s.net;
+        for &i in s.sending.iter().chain(&s.suspended) {
             let m = &self.moves[i];
             net.path(m.from, m.to, path_pages_s);
         }
-        for &i in sending.iter().chain(&suspended) {
+        for &i in s.sending.iter().chain(&s.suspended) {
             let m = &self.moves[i];
             if let Some(r) = m.route {
                 net.adapter(&self.world, m.from, r.source);
                 net.adapter(&self.world, m.to, r.target);
             }
         }
-        for &i in &suspended {
+        net.finish();
+        for &i in &s.suspended {
             let m = &self.moves[i];
             net.reserve(m, m.transfer.final_rate_pages_s);
         }
-        let flows: Vec<Vec<usize>> = sending
-            .iter()
-            .map(|&i| net.crossed(&self.moves[i]))
-            .collect();
-        let caps: Vec<f64> = sending
-            .iter()
-            .map(|&i| self.cap_pages_s(self.moves[i].partition))
-            .collect();
-        let shares = max_min_fair(&net.capacity(), &flows, &caps);
-        for (&i, s) in sending.iter().zip(shares) {
-            self.moves[i].transfer.share_pages_s = s;
+        for &i in &s.sending {
+            let m = &self.moves[i];
+            s.flows.push(net.crossed(m));
+            s.caps.push(self.cap_pages_s(m.partition));
         }
+        net.capacity_into(&mut s.capacity);
+        s.fair.share(&s.capacity, &s.flows, &s.caps);
+        for (&i, &share) in s.sending.iter().zip(&s.fair.share) {
+            self.moves[i].transfer.share_pages_s = share;
+        }
+        self.shares = s;
     }
 
     /// The rate a move could get alone, pages/s: its cap, the path and its movers' adapters.
@@ -168,9 +167,49 @@ impl Engine {
     }
 }
 
+/// What `share_link` works with, kept between steps so that a step allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shares {
+    sending: Vec<usize>,
+    suspended: Vec<usize>,
+    net: Network,
+    flows: Vec<Flow>,
+    caps: Vec<f64>,
+    capacity: Vec<f64>,
+    fair: Fair,
+}
+
+impl Shares {
+    fn clear(&mut self) {
+        self.sending.clear();
+        self.suspended.clear();
+        self.net.clear();
+        self.flows.clear();
+        self.caps.clear();
+    }
+}
+
+/// The resources one flow crosses: a path and up to two adapters (indices into the
+/// network's resources).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Flow {
+    resources: [usize; 3],
+    len: usize,
+}
+
+impl Flow {
+    fn resources(&self) -> &[usize] {
+        &self.resources[..self.len]
+    }
+
+    fn crosses(&self, r: usize) -> bool {
+        self.resources().contains(&r)
+    }
+}
+
 /// The resources moves cross this step: a path per pair of frames in use, an adapter per mover
 /// in use, each with its capacity less what suspend windows hold.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Network {
     paths: Vec<((FrameId, FrameId), f64)>,
     adapters: Vec<((FrameId, usize), f64)>,
@@ -179,6 +218,12 @@ struct Network {
 }
 
 impl Network {
+    fn clear(&mut self) {
+        self.paths.clear();
+        self.adapters.clear();
+        self.held.clear();
+    }
+
     fn key(a: FrameId, b: FrameId) -> (FrameId, FrameId) {
         (a.min(b), a.max(b))
     }
@@ -197,96 +242,127 @@ impl Network {
         }
     }
 
-    /// The resources a move crosses, as indices into `capacity()`.
-    fn crossed(&self, m: &super::Move) -> Vec<usize> {
+    /// Every resource is known: what suspend windows hold starts at nothing on each.
+    fn finish(&mut self) {
+        self.held
+            .resize(self.paths.len() + self.adapters.len(), 0.0);
+    }
+
+    /// The resources a move crosses, as indices into `capacity_into`'s list.
+    fn crossed(&self, m: &super::Move) -> Flow {
         let k = Network::key(m.from, m.to);
-        let mut out = vec![self.paths.iter().position(|(p, _)| *p == k).unwrap_or(0)];
+        let mut out = [self.paths.iter().position(|(p, _)| *p == k).unwrap_or(0); 3];
+        let mut len = 1;
         if let Some(r) = m.route {
             for key in [(m.from, r.source), (m.to, r.target)] {
                 if let Some(a) = self.adapters.iter().position(|(x, _)| *x == key) {
-                    out.push(self.paths.len() + a);
+                    out[len] = self.paths.len() + a;
+                    len += 1;
                 }
             }
         }
-        out
+        Flow {
+            resources: out,
+            len,
+        }
     }
 
     fn reserve(&mut self, m: &super::Move, pages_s: f64) {
-        if self.held.is_empty() {
-            self.held = vec![0.0; self.paths.len() + self.adapters.len()];
-        }
-        for r in self.crossed(m) {
+        let flow = self.crossed(m);
+        for &r in flow.resources() {
             self.held[r] += pages_s;
         }
     }
 
     /// Each resource's capacity this step, less what suspend windows hold.
-    fn capacity(&self) -> Vec<f64> {
+    fn capacity_into(&self, out: &mut Vec<f64>) {
+        out.clear();
         let all = self
             .paths
             .iter()
             .map(|p| p.1)
             .chain(self.adapters.iter().map(|a| a.1));
-        all.enumerate()
-            .map(|(r, c)| c - self.held.get(r).copied().unwrap_or(0.0))
-            .collect()
+        out.extend(all.zip(&self.held).map(|(c, h)| c - h));
     }
 }
 
-/// Max-min fair shares by progressive filling: flow `f` crosses the resources `flows[f]` and
-/// wants at most `caps[f]`. Repeatedly, the resource whose even split among its unfixed flows
-/// is smallest is the bottleneck; flows whose cap is below that split are fixed at their cap
-/// first (smallest first), else the bottleneck's flows are fixed at its split. With a single
-/// resource this is exactly `sim::link::fair_shares`, operation for operation.
-pub fn max_min_fair(capacity: &[f64], flows: &[Vec<usize>], caps: &[f64]) -> Vec<f64> {
-    let mut left: Vec<f64> = capacity.iter().map(|c| c.max(0.0)).collect();
-    let mut share = vec![0.0; flows.len()];
-    let mut fixed = vec![false; flows.len()];
-    // Flows in cap order (stable), as `fair_shares` takes them.
-    let mut order: Vec<usize> = (0..flows.len()).collect();
-    order.sort_by(|&a, &b| caps[a].total_cmp(&caps[b]));
-    let mut count = vec![0usize; left.len()];
-    for f in flows {
-        for &r in f {
-            count[r] += 1;
+/// Progressive filling, with its buffers.
+#[derive(Debug, Clone, Default)]
+struct Fair {
+    share: Vec<f64>,
+    left: Vec<f64>,
+    fixed: Vec<bool>,
+    order: Vec<usize>,
+    count: Vec<usize>,
+}
+
+impl Fair {
+    /// Max-min fair shares by progressive filling: flow `f` crosses `flows[f]` and wants at
+    /// most `caps[f]`. Repeatedly, the resource whose even split among its unfixed flows is
+    /// smallest is the bottleneck; flows whose cap is below that split are fixed at their cap
+    /// first (smallest first), else the bottleneck's flows are fixed at its split. With a
+    /// single resource this is exactly `sim::link::fair_shares`, operation for operation, so
+    /// that two frames share their link as they always did.
+    fn share(&mut self, capacity: &[f64], flows: &[Flow], caps: &[f64]) {
+        let n = flows.len();
+        self.left.clear();
+        self.left.extend(capacity.iter().map(|c| c.max(0.0)));
+        self.share.clear();
+        self.share.resize(n, 0.0);
+        self.fixed.clear();
+        self.fixed.resize(n, false);
+        // Flows in cap order (stable), as `fair_shares` takes them.
+        self.order.clear();
+        self.order.extend(0..n);
+        self.order.sort_by(|&a, &b| caps[a].total_cmp(&caps[b]));
+        self.count.clear();
+        self.count.resize(self.left.len(), 0);
+        for f in flows {
+            for &r in f.resources() {
+                self.count[r] += 1;
+            }
         }
-    }
-    let mut unfixed = flows.len();
-    while unfixed > 0 {
-        let Some(bottleneck) = (0..left.len())
-            .filter(|&r| count[r] > 0)
-            .min_by(|&a, &b| (left[a] / count[a] as f64).total_cmp(&(left[b] / count[b] as f64)))
-        else {
-            break;
-        };
-        let level = left[bottleneck] / count[bottleneck] as f64;
-        let fix = |f: usize, s: f64, left: &mut Vec<f64>, count: &mut Vec<usize>| {
-            for &r in &flows[f] {
+        let Fair {
+            share,
+            left,
+            fixed,
+            order,
+            count,
+        } = self;
+        let fix = |f: usize, s: f64, left: &mut [f64], count: &mut [usize]| {
+            for &r in flows[f].resources() {
                 left[r] -= s;
                 count[r] -= 1;
             }
             s
         };
-        let smallest = order.iter().copied().find(|&f| !fixed[f]);
-        match smallest {
-            Some(f) if caps[f].max(0.0) <= level => {
-                share[f] = fix(f, caps[f].max(0.0), &mut left, &mut count);
-                fixed[f] = true;
-                unfixed -= 1;
-            }
-            _ => {
-                for f in order.clone() {
-                    if fixed[f] || !flows[f].contains(&bottleneck) {
-                        continue;
-                    }
-                    let even = left[bottleneck] / count[bottleneck] as f64;
-                    let s = caps[f].max(0.0).min(even);
-                    share[f] = fix(f, s, &mut left, &mut count);
+        let mut unfixed = n;
+        while unfixed > 0 {
+            let Some(bottleneck) = (0..left.len()).filter(|&r| count[r] > 0).min_by(|&a, &b| {
+                (left[a] / count[a] as f64).total_cmp(&(left[b] / count[b] as f64))
+            }) else {
+                break;
+            };
+            let level = left[bottleneck] / count[bottleneck] as f64;
+            match order.iter().copied().find(|&f| !fixed[f]) {
+                Some(f) if caps[f].max(0.0) <= level => {
+                    share[f] = fix(f, caps[f].max(0.0), left, count);
                     fixed[f] = true;
                     unfixed -= 1;
+                }
+                _ => {
+                    for &f in order.iter() {
+                        if fixed[f] || !flows[f].crosses(bottleneck) {
+                            continue;
+                        }
+                        let even = left[bottleneck] / count[bottleneck] as f64;
+                        let s = caps[f].max(0.0).min(even);
+                        share[f] = fix(f, s, left, count);
+                        fixed[f] = true;
+                        unfixed -= 1;
+                    }
                 }
             }
         }
     }
-    share
 }

@@ -203,6 +203,15 @@ pub fn load_str(
                     )],
                 });
             }
+            if let Err(e) = std::fs::metadata(&path) {
+                // Said at the script, which names the file: the scenario has no place to point.
+                return Err(Refusal {
+                    messages: vec![format!(
+                        "{origin}: scenario {} cannot be read: {e}",
+                        p.display()
+                    )],
+                });
+            }
             Scenario::load(&path)?
         }
     };

@@ -59,6 +59,12 @@ impl Bitmap {
         self.len == 0
     }
 
+    /// The `k`-th word: bits `64k..64k + 64`.
+    #[inline]
+    pub fn word(&self, k: usize) -> u64 {
+        self.words[k]
+    }
+
     /// Number of set bits.
     pub fn count(&self) -> usize {
         self.ones
@@ -121,13 +127,26 @@ impl Bitmap {
     }
 
     /// Clears up to `max` set bits at or after `from`, in order, calling `f` on each; returns
-    /// how many it cleared and the position just after the last one (or the end). Works a word
-    /// at a time: the send loop of every round goes through here.
+    /// how many it cleared and the position just after the last one (or the end).
     pub fn drain_from(
         &mut self,
         from: usize,
         max: usize,
         mut f: impl FnMut(usize),
+    ) -> (usize, usize) {
+        self.drain_runs(from, max, |start, len| {
+            (start..start + len).for_each(&mut f)
+        })
+    }
+
+    /// As `drain_from`, calling `f(start, len)` once per run of consecutive set bits: the send
+    /// loop of every round goes through here, and round 1 (every page) is one long run, which
+    /// the caller copies in bulk. Works a word at a time.
+    pub fn drain_runs(
+        &mut self,
+        from: usize,
+        max: usize,
+        mut f: impl FnMut(usize, usize),
     ) -> (usize, usize) {
         let mut wi = from >> 6;
         if wi >= self.words.len() || max == 0 {
@@ -136,16 +155,32 @@ impl Bitmap {
         let mut taken = 0;
         let mut cursor = from;
         let mut mask = u64::MAX << (from & 63);
+        // The run being gathered, handed on when the next bit does not continue it.
+        let mut run: Option<(usize, usize)> = None;
         while wi < self.words.len() {
             let mut w = self.words[wi] & mask;
             let mut cleared = 0u64;
             while w != 0 && taken < max {
                 let b = w.trailing_zeros() as usize;
-                f((wi << 6) + b);
-                cleared |= 1u64 << b;
-                w &= w - 1;
-                taken += 1;
-                cursor = (wi << 6) + b + 1;
+                let len = ((w >> b).trailing_ones() as usize).min(max - taken);
+                let bits = if len == 64 {
+                    u64::MAX
+                } else {
+                    ((1u64 << len) - 1) << b
+                };
+                let start = (wi << 6) + b;
+                run = match run {
+                    Some((s, l)) if s + l == start => Some((s, l + len)),
+                    Some((s, l)) => {
+                        f(s, l);
+                        Some((start, len))
+                    }
+                    None => Some((start, len)),
+                };
+                cleared |= bits;
+                w &= !bits;
+                taken += len;
+                cursor = start + len;
             }
             self.words[wi] &= !cleared;
             if taken >= max {
@@ -154,6 +189,9 @@ impl Bitmap {
             wi += 1;
             cursor = wi << 6;
             mask = u64::MAX;
+        }
+        if let Some((s, l)) = run {
+            f(s, l);
         }
         self.ones -= taken;
         (taken, cursor.min(self.len))
@@ -372,6 +410,19 @@ mod tests {
         assert_eq!((b.count(), b.recount()), (1, 1));
         assert_eq!(b.drain_from(0, 10, |_| {}), (1, 300));
         assert_eq!(b.count(), 0);
+    }
+
+    #[test]
+    fn runs_come_whole_across_words_and_stop_at_the_limit() {
+        let mut b = Bitmap::full(200);
+        b.clear(10);
+        let mut runs = Vec::new();
+        assert_eq!(b.drain_runs(0, 150, |s, l| runs.push((s, l))), (150, 151));
+        assert_eq!(runs, vec![(0, 10), (11, 140)]);
+        runs.clear();
+        assert_eq!(b.drain_runs(151, 1000, |s, l| runs.push((s, l))), (49, 200));
+        assert_eq!(runs, vec![(151, 49)]);
+        assert_eq!((b.count(), b.recount()), (0, 0));
     }
 
     #[test]
