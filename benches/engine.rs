@@ -44,6 +44,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
             sans: vec!["prod".into()],
             users: 100,
             workload,
+            zero_percent: 0.0,
         }],
         policy: Policy::default(),
         script: vec![],

@@ -130,3 +130,26 @@ fn round_ends_fall_between_steps() {
         .unwrap();
     assert!((first.t - 262_144.0 / 30_000.0).abs() < 1e-6, "{}", first.t);
 }
+
+#[test]
+fn qemu_loop_and_zero_pages_do_not_depend_on_time_slicing() {
+    // The same busy estate on QEMU's loop (rate-limit windows, checks, syncs, the 5 s timer),
+    // with zero pages spread through two of its partitions.
+    let mut s = busy();
+    s.policy.precopy = lpm::spec::Precopy::Qemu;
+    s.policy.switchover = Switchover::DowntimeLimit { ms: 200.0 };
+    s.partitions[0].zero_percent = 30.0;
+    s.partitions[1].zero_percent = 55.0;
+    let whole = stream(&s, &mut |_| Duration::from_secs(60), 60.0);
+    let millis = stream(&s, &mut |_| Duration::from_millis(1), 60.0);
+    let irregular = stream(
+        &s,
+        &mut |k| Duration::from_micros([13, 7_000, 250, 1_999, 33_333][k % 5]),
+        60.0,
+    );
+    assert_eq!(whole, millis);
+    assert_eq!(whole, irregular);
+    assert!(whole.matches("migration_completed").count() >= 2, "{whole}");
+    assert!(whole.contains("\"zero_pages\":"), "{whole}");
+    assert_eq!(whole, stream(&s, &mut |_| Duration::from_millis(100), 60.0));
+}

@@ -97,6 +97,9 @@ mod grid {
                     workload: &w,
                     policy,
                     latency_s: 0.0,
+                    zero_pages: 0,
+                    final_link_pages_s: LINK,
+                    page_bytes: 4096.0,
                 });
                 let s = simulate(writes_s, policy);
                 let ctx = format!(
@@ -152,6 +155,9 @@ mod grid {
             workload: &w,
             policy: &policy,
             latency_s: 0.0,
+            zero_pages: 0,
+            final_link_pages_s: LINK,
+            page_bytes: 4096.0,
         });
         assert_eq!(sent.len(), 6);
         for (k, (s, m)) in sent.iter().zip(&p.round_pages).enumerate() {

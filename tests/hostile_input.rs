@@ -1,6 +1,7 @@
 //! Hostile input (issue 6, item 5): random bytes and mangled copies of the shipped scenarios
 //! never panic the loader, syntax errors say where, absurd sizes are refused with the memory
-//! they would need, and long or exotic names never break the dashboard's layout.
+//! they would need, and long or exotic names never break the dashboard's layout (with the
+//! `tui` feature).
 
 use std::path::Path;
 
@@ -551,6 +552,7 @@ fn a_syntax_error_points_at_its_line_and_column() {
 
 // ----- the dashboard -----
 
+#[cfg(feature = "tui")]
 /// The same world with other names (scenario, frames, partitions), so that two renders differ
 /// by their names only.
 fn named(scenario: &str, frames: [&str; 2], parts: [&str; 3]) -> Scenario {
@@ -589,6 +591,7 @@ fn control_characters_in_names_are_refused() {
     assert!(Scenario::load_str(&text, "n.ron", None).is_err());
 }
 
+#[cfg(feature = "tui")]
 const NAMED: &str = r#"Scenario(
     name: "plain",
     seed: 3,
@@ -606,8 +609,10 @@ const NAMED: &str = r#"Scenario(
     ],
 )"#;
 
+#[cfg(feature = "tui")]
 const BORDERS: &[&str] = &["│", "┌", "┐", "└", "┘", "├", "┤"];
 
+#[cfg(feature = "tui")]
 /// Where the pane borders are: (row, column) of every vertical or corner border cell.
 fn border_cells(buf: &ratatui::buffer::Buffer) -> Vec<(u16, u16)> {
     let mut out = Vec::new();
@@ -621,6 +626,7 @@ fn border_cells(buf: &ratatui::buffer::Buffer) -> Vec<(u16, u16)> {
     out
 }
 
+#[cfg(feature = "tui")]
 /// Each row of the buffer, as it reaches the terminal, fills exactly the width: a wide character
 /// takes two cells (the second left blank), nothing spills, no control characters.
 fn assert_rows_fit(buf: &ratatui::buffer::Buffer, what: &str) {
@@ -645,6 +651,7 @@ fn assert_rows_fit(buf: &ratatui::buffer::Buffer, what: &str) {
     }
 }
 
+#[cfg(feature = "tui")]
 /// The overlay box (rounded corners) on screen, if any, checked whole: four corners and
 /// unbroken sides.
 fn overlay(buf: &ratatui::buffer::Buffer, what: &str) -> Option<ratatui::layout::Rect> {
@@ -679,6 +686,7 @@ fn overlay(buf: &ratatui::buffer::Buffer, what: &str) -> Option<ratatui::layout:
     Some(ratatui::layout::Rect::new(x0, y0, x1 - x0 + 1, y1 - y0 + 1))
 }
 
+#[cfg(feature = "tui")]
 fn text_of(buf: &ratatui::buffer::Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -690,6 +698,7 @@ fn text_of(buf: &ratatui::buffer::Buffer) -> String {
     out
 }
 
+#[cfg(feature = "tui")]
 #[test]
 fn long_and_unicode_names_keep_the_layout() {
     use lpm::tui::Harness;

@@ -8,7 +8,7 @@ use common::{gbps_of_pages, partition, scenario};
 use lpm::lab::sweep::{Param, Plan, Sweep, Vary};
 use lpm::lab::{Preset, Subject};
 use lpm::spec::Workload;
-use lpm::spec::{FinalPhase, Policy, Switchover};
+use lpm::spec::{FinalPhase, Policy, Precopy, Switchover};
 
 /// 1 GiB in 4 KiB pages: M = 262,144 pages.
 const M: f64 = 262_144.0;
@@ -123,6 +123,45 @@ fn a_uniform_sweep_agrees_with_the_analytic_model() {
         .collect();
     assert!(converged[..5].iter().all(|c| *c), "{converged:?}");
     assert!(converged[6..].iter().all(|c| !*c), "{converged:?}");
+}
+
+/// QEMU's own loop against its model in expectation (`predictor::predict_qemu`).
+///
+/// Tolerances, and why: a sync happens at the first check (every 50 ms) after the pending data
+/// falls below the threshold, so the count of syncs near the end can differ by a couple where
+/// the model's drain lands near a check; total time and data still agree to 3% (the syncs near
+/// the end are short); the downtime is the data pending at the switch, anywhere from a check's
+/// worth of sending below the threshold up to it: 50 ms of a 300 ms limit, so 20%.
+#[test]
+fn a_uniform_sweep_on_qemus_loop_agrees_with_its_model() {
+    for auto_converge in [false, true] {
+        let policy = Policy {
+            precopy: Precopy::Qemu,
+            auto_converge,
+            ..qemu()
+        };
+        let sweep = uniform_plan(policy).run(None).unwrap();
+        for pt in &sweep.points {
+            let o = pt.outcome.as_ref().expect("every point runs");
+            let at = pt.params[0].1;
+            let ctx = format!("auto-converge {auto_converge}, {at} MiB/s: {o:?}");
+            assert!(o.verified, "{ctx}");
+            assert!(o.rounds.abs_diff(o.predicted_rounds) <= 2, "{ctx}");
+            assert!(rel(o.total_s, o.predicted_total_s) < 0.03, "{ctx}");
+            assert!(
+                rel(o.bytes_sent as f64, o.predicted_bytes_sent) < 0.03,
+                "{ctx}"
+            );
+            assert_eq!(o.converged, o.predicted_converged, "{ctx}");
+            if o.converged {
+                assert!(
+                    (o.downtime_ms - o.predicted_downtime_ms).abs()
+                        <= 0.2 * o.predicted_downtime_ms + 1.0,
+                    "{ctx}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use lpm::Scenario;
 use lpm::engine::snapshot::PartitionStatus;
 use lpm::engine::{Engine, Event, EventKind, FrameId, PartitionId, Phase};
-use lpm::spec::{Action, FinalPhase, Policy, ScriptStep, Switchover};
+use lpm::spec::{Action, FinalPhase, Policy, Precopy, ScriptStep, Switchover};
 use lpm::spec::{LinkSpec, PartitionSpec, PartitionState, Processor, SystemSpec, Workload};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -85,7 +85,12 @@ fn policy() -> impl Strategy<Value = Policy> {
         0.0..100.0f64,
         1u32..4,
         0.05..20.0f64,
-        (0.5..15.0f64, 0.3..10.0f64, 1u32..5),
+        (
+            0.5..15.0f64,
+            0.3..10.0f64,
+            1u32..5,
+            prop_oneof![3 => Just(Precopy::Rounds), 1 => Just(Precopy::Qemu)],
+        ),
     )
         .prop_map(
             |(
@@ -97,7 +102,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                 overhead,
                 ops,
                 timeout,
-                (link_timeout_s, pull_timeout_s, stall_rounds),
+                (link_timeout_s, pull_timeout_s, stall_rounds, precopy),
             )| {
                 Policy {
                     switchover,
@@ -112,6 +117,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     link_timeout_s,
                     pull_timeout_s,
                     stall_rounds,
+                    precopy,
                 }
             },
         )
@@ -146,9 +152,20 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
         prop::bool::weighted(0.08),
         0u32..300,
         workload(),
+        prop_oneof![2 => Just(0.0), 1 => 0.0..60.0f64],
     )
         .prop_map(
-            move |(frame, memory_gib, cpus, compat, state, dedicated_io, users, workload)| {
+            move |(
+                frame,
+                memory_gib,
+                cpus,
+                compat,
+                state,
+                dedicated_io,
+                users,
+                workload,
+                zero_percent,
+            )| {
                 PartitionSpec {
                     name: String::new(),
                     system: FRAMES[frame].into(),
@@ -161,6 +178,7 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                     sans: vec!["prod".into()],
                     users,
                     workload,
+                    zero_percent,
                 }
             },
         )

@@ -9,7 +9,7 @@ use lpm::Scenario;
 use lpm::engine::PartitionId;
 use serde_json::Value;
 
-const SHIPPED: [&str; 10] = [
+const SHIPPED: [&str; 11] = [
     "convergence",
     "estate",
     "default",
@@ -20,6 +20,7 @@ const SHIPPED: [&str; 10] = [
     "large",
     "validation",
     "faults",
+    "qemu-loop",
 ];
 
 fn path(name: &str) -> PathBuf {
@@ -355,4 +356,25 @@ fn faults_show_a_stall_a_failure_and_a_loss() {
     assert_eq!(summary["lost"], 1);
     assert_eq!(summary["pages_lost"], lost[0]["pages_missing"]);
     assert_eq!(summary["completed"], 1, "web01 made it despite the outage");
+}
+
+#[test]
+fn qemu_loop_replays_a_measured_migration() {
+    // tests/data/qemu: real QEMU took 10.26 s, sent 330.2 MiB, synced 8 times, found 8,284
+    // zero pages.
+    let lines = run_json("qemu-loop", &[]);
+    let c = &check_stream("qemu-loop", &lines)["migrations"][0];
+    let f = |k: &str| c[k].as_f64().unwrap();
+    assert!((f("total_s") - 10.26).abs() / 10.26 < 0.07, "{c}");
+    let mib = f("bytes_sent") / 1048576.0;
+    assert!((mib - 330.2).abs() / 330.2 < 0.07, "{c}");
+    assert!((f("rounds") - 8.0).abs() <= 2.0, "{c}");
+    assert_eq!(f("zero_pages"), 8284.0);
+    assert_eq!(f("bytes_zero"), 8284.0 * 9.0);
+    assert!(c["verified"] == true && c["converged"] == true, "{c}");
+    // Every interval between syncs is a round, and the last one closes inside the downtime.
+    let rounds = events(&lines, "round_completed");
+    assert_eq!(rounds.len() as f64, f("rounds") - 1.0);
+    let suspended = events(&lines, "suspended");
+    assert_eq!(rounds.last().unwrap()["t"], suspended[0]["t"]);
 }

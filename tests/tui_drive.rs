@@ -1,4 +1,5 @@
 //! Whole moves driven by keys, as an operator would.
+#![cfg(feature = "tui")]
 
 use lpm::Scenario;
 use lpm::engine::Phase;

@@ -1,5 +1,6 @@
 //! The README's `## Keys` section is the keymap table written out: every key of the dashboard
 //! is there with its help text, so the two cannot drift apart unnoticed.
+#![cfg(feature = "tui")]
 
 use lpm::tui::keymap::{BINDINGS, Context, help_sections};
 

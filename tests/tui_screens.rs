@@ -1,4 +1,5 @@
 //! The dashboard on a test terminal, driven by keys and simulated time, snapshot by snapshot.
+#![cfg(feature = "tui")]
 
 use lpm::Scenario;
 use lpm::engine::Phase;

@@ -57,6 +57,7 @@ pub fn estate() -> Scenario {
                     },
                     _ => Workload::Idle,
                 },
+                zero_percent: 0.0,
             }
         })
         .collect();

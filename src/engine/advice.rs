@@ -70,6 +70,9 @@ impl Engine {
             workload: &part.spec.workload,
             policy: &self.policy,
             latency_s: self.world.link.latency_s,
+            zero_pages: part.spec.zero_pages(part.pages) as u64,
+            final_link_pages_s: self.link_pages_s(),
+            page_bytes: self.world.link.page_bytes,
         }
     }
 
@@ -100,6 +103,9 @@ impl Engine {
                 workload: &part.spec.workload,
                 policy: &self.policy,
                 latency_s: link.latency_s,
+                zero_pages: part.spec.zero_pages(part.pages) as u64,
+                final_link_pages_s: self.link_pages_s().max(link_pages_s),
+                page_bytes: link.page_bytes,
             })
             .converges()
         };

@@ -245,6 +245,11 @@ pub struct RoundStats {
     pub remaining_pages: u64,
     pub clean_percent: f64,
     pub expected_downtime_ms: f64,
+    /// Of `pages_sent`, the zero pages sent as a header alone (QEMU's loop; 0 under rounds).
+    pub zero_pages: u64,
+    /// `bytes_sent` by kind: normal pages (with their headers under QEMU's loop) and zero pages.
+    pub bytes_normal: u64,
+    pub bytes_zero: u64,
 }
 
 /// A finished move, as `migration_completed` reports it.
@@ -267,6 +272,19 @@ pub struct Completion {
     pub bytes_precopy: u64,
     pub bytes_suspended: u64,
     pub bytes_after_resume: u64,
+    /// Zero pages sent as a header alone (QEMU's `duplicate`), and those never sent at all
+    /// (PowerVM: the target's fresh memory holds zeros already).
+    pub zero_pages: u64,
+    pub zero_pages_skipped: u64,
+    /// `bytes_sent` by kind: normal pages (with their headers under QEMU's loop) and zero pages.
+    pub bytes_normal: u64,
+    pub bytes_zero: u64,
+    /// The price of post-copy (resume then pull; 0 for a stop-and-copy): seconds from resume
+    /// to the last page, the time the partition spent stalled on pages it lacked, and the
+    /// share of the writes it would have made meanwhile that it could not make.
+    pub postcopy_s: f64,
+    pub postcopy_stall_ms: f64,
+    pub postcopy_slowdown_percent: f64,
 }
 
 impl Event {

@@ -112,6 +112,66 @@ impl TargetImage {
         sent
     }
 
+    /// Sends up to `n` pages of `send` as `send_pages` does, calling `on_page` on each (QEMU's
+    /// loop tells zero pages from normal ones by it); returns how many it sent.
+    pub(super) fn send_pages_with(
+        &mut self,
+        send: &mut Bitmap,
+        cursor: &mut usize,
+        source: &[u32],
+        n: u64,
+        mut on_page: impl FnMut(usize),
+    ) -> u64 {
+        let TargetImage {
+            versions,
+            received,
+            cell_shift,
+            ..
+        } = self;
+        let mut sent = 0;
+        while sent < n {
+            let from = if send.next_set(*cursor).is_some() {
+                *cursor
+            } else {
+                0
+            };
+            let (taken, next) = send.drain_from(from, (n - sent) as usize, |p| {
+                copy_into(versions, received, *cell_shift, source, p);
+                on_page(p);
+            });
+            if taken == 0 {
+                break;
+            }
+            sent += taken as u64;
+            *cursor = next;
+        }
+        sent
+    }
+
+    /// Takes the pages `skip` names out of `send` as though they had arrived: the target
+    /// holds them already (a never-written page is zero on both sides). Returns how many.
+    pub(super) fn skip_pages(
+        &mut self,
+        send: &mut Bitmap,
+        source: &[u32],
+        skip: impl Iterator<Item = usize>,
+    ) -> u64 {
+        let mut n = 0;
+        for p in skip {
+            if send.clear(p) {
+                copy_into(
+                    &mut self.versions,
+                    &mut self.received,
+                    self.cell_shift,
+                    source,
+                    p,
+                );
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The image against the source image at suspension: every page not written on the
     /// target since resume must hold exactly the source's version; a page written there must
     /// have been fetched first (its version is the source's plus its own writes).

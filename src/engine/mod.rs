@@ -20,6 +20,7 @@
 //! - `transfer`: link shares and a move's progress through a step.
 //! - `writes`: the partitions' page writes (and demand faults on the target).
 //! - `rounds`: pre-copy round ends, stall detection, auto-converge.
+//! - `qemu`: QEMU's own pre-copy loop (`policy.precopy: Qemu`), and every move's zero pages.
 //! - `switchover`: the suspend window, resume, completion and verification.
 //! - `advice`: rates, expected shares and the analytic model's forecasts and suggestions.
 //! - `moves`, `image`: a move's state, and the target's copy of memory (the hot path).
@@ -37,6 +38,7 @@ pub mod moves;
 pub mod outcome;
 pub mod predictor;
 mod rest;
+mod qemu;
 mod rounds;
 pub mod snapshot;
 mod switchover;

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::event::{RoundStats, SwitchReason};
 use super::ids::{FrameId, MoveId, PartitionId};
 use super::image::TargetImage;
-use crate::sim::Bitmap;
+use super::qemu::QemuLoop;
+use crate::sim::{Bitmap, ZeroPages};
 use crate::spec::Redundancy;
 
 /// Where a move stands.
@@ -202,6 +203,38 @@ pub struct MoverRequest {
     pub redundant: Redundancy,
 }
 
+/// Pages by kind. A partition's zero pages (`zero_percent` of them, never written) go as a
+/// header alone under QEMU's loop (QEMU's `duplicate`) and not at all under lpm's rounds
+/// (PowerVM does not copy never-written pages); every other page is a normal page.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PageKinds {
+    /// Set up at the move's first step of pre-copy.
+    pub(super) ready: bool,
+    /// Which pages are zero.
+    pub(super) layout: ZeroPages,
+    /// Zero pages sent as headers, and their bytes.
+    pub(super) zero_sent: u64,
+    pub(super) zero_bytes: u64,
+    /// Zero pages never sent (already zero on the target).
+    pub(super) zero_skipped: u64,
+    /// Of the current round (QEMU's loop: since the last sync): zero pages, their bytes, and
+    /// every byte on the wire.
+    pub(super) round_zero: u64,
+    pub(super) round_zero_bytes: u64,
+    pub(super) round_bytes: u64,
+}
+
+/// The price of post-copy: what the partition lost to demand faults after resume.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PostCopy {
+    /// Time it was (or is yet to be) stalled on pages it lacked, ns.
+    pub(super) stall_ns: f64,
+    /// Page writes it made between resume and completion, and those it could not make while
+    /// stalled.
+    pub(super) writes_made: u64,
+    pub(super) writes_missed: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Move {
     pub(super) id: MoveId,
@@ -222,6 +255,10 @@ pub struct Move {
     pub(super) sampling: Sampling,
     pub(super) window: SuspendWindow,
     pub(super) ending: Ending,
+    pub(super) kinds: PageKinds,
+    pub(super) postcopy: PostCopy,
+    /// QEMU's loop state, when the move runs it (`policy.precopy: Qemu`).
+    pub(super) qemu: Option<Box<QemuLoop>>,
 }
 
 impl Move {
@@ -271,6 +308,9 @@ impl Move {
             },
             window: SuspendWindow::default(),
             ending: Ending::default(),
+            kinds: PageKinds::default(),
+            postcopy: PostCopy::default(),
+            qemu: None,
         }
     }
 
@@ -423,6 +463,61 @@ impl Move {
 
     pub fn demand_faults(&self) -> u64 {
         self.transfer.demand_faults
+    }
+
+    /// Bytes sent before suspension, while suspended, after resume.
+    pub fn bytes(&self) -> BytesByPhase {
+        self.transfer.bytes
+    }
+
+    /// Zero pages sent as a header alone (QEMU's `duplicate`), and their bytes.
+    pub fn zero_pages_sent(&self) -> u64 {
+        self.kinds.zero_sent
+    }
+
+    pub fn bytes_zero(&self) -> u64 {
+        self.kinds.zero_bytes
+    }
+
+    /// Bytes of normal pages (with their headers under QEMU's loop).
+    pub fn bytes_normal(&self) -> u64 {
+        self.transfer.bytes.total() - self.kinds.zero_bytes
+    }
+
+    /// Zero pages not sent at all: the target's fresh memory already holds them (PowerVM).
+    pub fn zero_pages_skipped(&self) -> u64 {
+        self.kinds.zero_skipped
+    }
+
+    /// Whether the move runs QEMU's own pre-copy loop.
+    pub fn qemu_loop(&self) -> bool {
+        self.qemu.is_some()
+    }
+
+    /// QEMU's loop: the pending data below which it syncs and switches over (bytes), and the
+    /// bandwidth its last rate-limit window measured (bytes/s).
+    pub fn qemu_threshold(&self) -> Option<(f64, f64)> {
+        self.qemu
+            .as_ref()
+            .map(|q| (q.threshold_bytes(), q.bandwidth_bytes_s()))
+    }
+
+    /// Time the partition spent (or has still to spend) stalled on pages it lacked after
+    /// resume, ms: demand faults, and any time its source was unreachable.
+    pub fn postcopy_stall_ms(&self) -> f64 {
+        self.postcopy.stall_ns / 1e6
+    }
+
+    /// Of the page writes the partition would have made between resume and now (or
+    /// completion), the share it could not make because it was stalled, percent.
+    pub fn postcopy_slowdown_percent(&self) -> f64 {
+        let p = &self.postcopy;
+        let would = p.writes_made as f64 + p.writes_missed;
+        if would > 0.0 {
+            p.writes_missed / would * 100.0
+        } else {
+            0.0
+        }
     }
 
     pub fn verified(&self) -> Option<bool> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::event::SwitchReason;
 use crate::spec::Workload;
 use crate::spec::workload::region_pages;
-use crate::spec::{FinalPhase, Policy, Switchover};
+use crate::spec::{FinalPhase, Policy, Precopy, Switchover};
 
 /// What the model expects of a move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,8 @@ pub struct Prediction {
     pub reason: SwitchReason,
     /// Pages sent in each pre-copy round.
     pub round_pages: Vec<f64>,
+    /// Bytes on the wire: pages at the page size, with QEMU's headers under its loop.
+    pub bytes_sent: f64,
 }
 
 impl Prediction {
@@ -44,6 +46,13 @@ pub struct Inputs<'a> {
     pub workload: &'a Workload,
     pub policy: &'a Policy,
     pub latency_s: f64,
+    /// Pages that are zero (never written): lpm's rounds do not send them, QEMU's loop sends
+    /// each as a header; the workload writes the others.
+    pub zero_pages: u64,
+    /// The link's full payload rate, pages/s: QEMU's stop-and-copy lifts its rate limit.
+    pub final_link_pages_s: f64,
+    /// Bytes per page (QEMU's loop adds a header to each on the wire).
+    pub page_bytes: f64,
 }
 
 /// Distinct pages touched by `w` writes of `workload` over `m` pages.
@@ -72,15 +81,23 @@ pub fn distinct_pages(workload: &Workload, m: u64, w: f64) -> f64 {
     }
 }
 
-/// The whole move, from the first full pass.
+/// The whole move, from the first full pass (lpm's rounds leave the zero pages out of it).
 pub fn predict(i: &Inputs) -> Prediction {
-    predict_from(i, i.pages as f64, 0, 0.0)
+    if i.policy.precopy == Precopy::Qemu {
+        return predict_qemu(i, None, 1, 0.0);
+    }
+    predict_from(i, i.pages.saturating_sub(i.zero_pages) as f64, 0, 0.0)
 }
 
 /// The rest of a move whose round `round` (0 before the first) has `to_send` pages left and
-/// has sent `sent` pages so far.
+/// has sent `sent` pages so far (QEMU's loop: `round` syncs so far, `to_send` pages pending).
 pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Prediction {
+    if i.policy.precopy == Precopy::Qemu {
+        return predict_qemu(i, Some(to_send), round.max(1), sent);
+    }
     let m = i.pages as f64;
+    // The workload writes only the pages that are not zero.
+    let written = i.pages.saturating_sub(i.zero_pages);
     let rate = i.link_pages_s.max(1e-9);
     let fixed_ms = i.policy.suspend_overhead_ms + i.latency_s * 1000.0;
     let leaf = i.workload.at(0.0);
@@ -92,6 +109,7 @@ pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Predicti
         precopy_s: 0.0,
         reason: SwitchReason::Threshold,
         round_pages: Vec::new(),
+        bytes_sent: 0.0,
     };
     let mut send = to_send;
     let mut round = round.max(1);
@@ -100,7 +118,7 @@ pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Predicti
         p.pages_sent += send;
         p.precopy_s += secs;
         p.round_pages.push(send);
-        let dirty = distinct_pages(leaf, i.pages, i.write_pages_s * secs);
+        let dirty = distinct_pages(leaf, written, i.write_pages_s * secs);
         let met = match i.policy.switchover {
             Switchover::PercentClean(pct) => (m - dirty) / m.max(1.0) * 100.0 >= pct,
             Switchover::DowntimeLimit { ms } => dirty / rate * 1000.0 <= ms,
@@ -128,11 +146,181 @@ pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Predicti
                     p.total_s = p.precopy_s + fixed_ms / 1000.0 + final_s;
                 }
             }
+            p.bytes_sent = p.pages_sent * i.page_bytes;
             return p;
         }
         send = dirty;
         round += 1;
     }
+}
+
+/// QEMU's loop in expectation (`policy.precopy: Qemu`; src/engine/qemu.rs has the loop
+/// itself): the link sends the pending pages at their wire cost, and every check (each
+/// `MAX_WAIT` of 50 ms, or each 100 ms window when a rate limit below the link holds the
+/// sender) compares the pending data with the last window's bandwidth x the downtime limit.
+/// Below it, a sync adds the distinct pages written since the last one that are not pending
+/// any more; still below it, the move switches over (the sync in the downtime counts too).
+/// Auto-converge is tested once a second of syncs, as QEMU does, so unlike lpm's rounds this
+/// forecast follows its throttle.
+///
+/// `to_send`: the pages pending now (`None`: a move about to start, every page pending);
+/// `syncs`: the syncs so far; `sent`: the pages sent so far.
+fn predict_qemu(i: &Inputs, to_send: Option<f64>, syncs: u32, sent: f64) -> Prediction {
+    const HEADER: f64 = 8.0;
+    const ZERO_COST: f64 = 9.0;
+    const MAX_SYNCS: u32 = 100_000;
+    let n = i.pages as f64;
+    let zeros = (i.zero_pages as f64).min(n);
+    let written = i.pages.saturating_sub(i.zero_pages);
+    let w_pages = written as f64;
+    let pb = i.page_bytes.max(1.0);
+    let normal_cost = pb + HEADER;
+    let link = (i.link_pages_s * pb).max(1e-9);
+    let full = (i.final_link_pages_s.max(i.link_pages_s) * pb).max(1e-9);
+    // A sender held below its link by a rate limit spends each window's budget at once and
+    // checks once a window; one the link holds back checks every MAX_WAIT.
+    let check_s = if full > link * 1.5 { 0.1 } else { 0.05 };
+    let fixed_ms = i.policy.suspend_overhead_ms + i.latency_s * 1000.0;
+    let leaf = i.workload.at(0.0);
+    // Pending pages: normal ones, and zero ones (only before the first pass is through).
+    let (mut normal, mut zero) = match to_send {
+        Some(p) => (p, 0.0),
+        None => (w_pages, zeros),
+    };
+    let mut t = 0.0f64;
+    let mut since_sync_writes = 0.0f64;
+    let mut syncs = syncs;
+    let mut sent_pages = sent;
+    let mut sent_bytes = sent * normal_cost;
+    let mut round_pages = Vec::new();
+    let mut round_sent = 0.0f64;
+    let mut throttle = 0.0f64;
+    let mut high = 0u32;
+    let (mut period_start, mut period_new, mut period_bytes0) = (0.0f64, 0.0f64, sent_bytes);
+    let threshold_pages = |t: f64| match i.policy.switchover {
+        // QEMU measures nothing in its first window: no threshold yet.
+        Switchover::DowntimeLimit { ms } if t >= 0.1 || to_send.is_some() => {
+            link * ms / 1000.0 / pb
+        }
+        Switchover::DowntimeLimit { .. } => 0.0,
+        Switchover::PercentClean(pct) => n * (100.0 - pct) / 100.0,
+    };
+    let below = |pending: f64, t: f64| match i.policy.switchover {
+        Switchover::PercentClean(_) => pending <= threshold_pages(t),
+        Switchover::DowntimeLimit { .. } => pending < threshold_pages(t),
+    };
+    // Distinct pages written since the last sync that are not pending: they join it.
+    let fresh = |writes: f64, pending_normal: f64| {
+        let d = distinct_pages(leaf, written, writes);
+        d * (1.0 - (pending_normal / w_pages.max(1.0)).min(1.0))
+    };
+    let reason = loop {
+        // One check's worth of sending, at the wire cost of what is pending.
+        let pending = normal + zero;
+        let cost = if pending > 0.0 {
+            (normal * normal_cost + zero * ZERO_COST) / pending
+        } else {
+            normal_cost
+        };
+        let can = link * check_s / cost;
+        // Checks that cannot find the pending data below the threshold are skipped in one
+        // go: the first pass, and each drain down to the threshold, cost a step or two.
+        let thr = threshold_pages(t);
+        if pending > 0.0 && (thr > 0.0 || t >= 0.1) && pending - thr > 2.0 * can {
+            let skip = ((pending - thr) / can).floor() - 1.0;
+            let go = skip * can;
+            let share = go / pending;
+            normal -= normal * share;
+            zero -= zero * share;
+            t += skip * check_s;
+            sent_pages += go;
+            round_sent += go;
+            sent_bytes += go * cost;
+            since_sync_writes += i.write_pages_s * (1.0 - throttle / 100.0) * skip * check_s;
+            continue;
+        }
+        let go = can.min(pending);
+        let dt = if pending > 0.0 && go < can {
+            go * cost / link
+        } else {
+            check_s
+        };
+        if pending > 0.0 {
+            let share = go / pending;
+            normal -= normal * share;
+            zero -= zero * share;
+        }
+        t += dt;
+        sent_pages += go;
+        round_sent += go;
+        sent_bytes += go * cost;
+        since_sync_writes += i.write_pages_s * (1.0 - throttle / 100.0) * dt;
+        let pending = normal + zero;
+        if !(below(pending, t) || pending < 0.5) {
+            continue;
+        }
+        // A sync.
+        let new = fresh(since_sync_writes, normal);
+        since_sync_writes = 0.0;
+        normal += new;
+        syncs += 1;
+        round_pages.push(round_sent);
+        round_sent = 0.0;
+        period_new += new;
+        if t > period_start + 1.0 {
+            let bytes = sent_bytes - period_bytes0;
+            if i.policy.auto_converge && period_new * pb > 0.5 * bytes {
+                high += 1;
+                if high >= 2 {
+                    high = 0;
+                    throttle = if throttle == 0.0 {
+                        20.0
+                    } else {
+                        (throttle + 10.0).min(99.0)
+                    };
+                }
+            }
+            period_start = t;
+            period_new = 0.0;
+            period_bytes0 = sent_bytes;
+        }
+        let pending = normal + zero;
+        if below(pending, t) || pending < 0.5 {
+            break SwitchReason::Threshold;
+        }
+        if syncs + 1 >= i.policy.max_rounds.min(MAX_SYNCS) {
+            break SwitchReason::MaxRounds;
+        }
+        if sent_bytes >= i.policy.max_sent_factor * n * pb {
+            break SwitchReason::MaxSentFactor;
+        }
+    };
+    // The stop: the sync in the downtime finds what was written since the last check.
+    normal += fresh(since_sync_writes, normal);
+    syncs += 1;
+    round_pages.push(round_sent);
+    let final_bytes = normal * normal_cost + zero * ZERO_COST;
+    sent_pages += normal + zero;
+    let mut p = Prediction {
+        rounds: syncs,
+        pages_sent: sent_pages,
+        downtime_ms: fixed_ms,
+        total_s: 0.0,
+        precopy_s: t,
+        reason,
+        round_pages,
+        bytes_sent: sent_bytes + final_bytes,
+    };
+    match i.policy.final_phase {
+        FinalPhase::StopAndCopy => {
+            p.downtime_ms = fixed_ms + final_bytes / full * 1000.0;
+            p.total_s = t + p.downtime_ms / 1000.0;
+        }
+        FinalPhase::ResumeThenPull => {
+            p.total_s = t + fixed_ms / 1000.0 + final_bytes / link;
+        }
+    }
+    p
 }
 
 #[cfg(test)]
@@ -156,6 +344,9 @@ mod tests {
             workload: &w,
             policy: &policy,
             latency_s: 0.0,
+            zero_pages: 0,
+            final_link_pages_s: 0.0,
+            page_bytes: 4096.0,
         });
         assert_eq!(p.rounds, 3);
         assert!((p.pages_sent - 320_856.0).abs() < 50.0, "{}", p.pages_sent);
@@ -187,6 +378,9 @@ mod tests {
             workload: &w,
             policy: &policy,
             latency_s: 0.0,
+            zero_pages: 0,
+            final_link_pages_s: 0.0,
+            page_bytes: 4096.0,
         });
         assert!(!p.converges());
     }

@@ -53,6 +53,10 @@ impl Engine {
             remaining_pages: dirtied,
             clean_percent,
             expected_downtime_ms,
+            // Lpm's rounds send no zero page (PowerVM leaves never-written pages where they are).
+            zero_pages: 0,
+            bytes_normal: round_sent * self.page_bytes(),
+            bytes_zero: 0,
         };
         let met = match self.policy.switchover {
             Switchover::PercentClean(p) => clean_percent >= p,
@@ -93,7 +97,7 @@ impl Engine {
     }
 
     /// Stall detection: the remaining data has not fallen (by 5%) for `stall_rounds` rounds.
-    fn detect_stall(&mut self, id: MoveId, at: u64, remaining: u64) {
+    pub(super) fn detect_stall(&mut self, id: MoveId, at: u64, remaining: u64) {
         let c = &mut self.moves[id.index()].convergence;
         c.flat_rounds = if remaining as f64 >= c.best_remaining as f64 * 0.95 {
             c.flat_rounds + 1
@@ -124,7 +128,7 @@ impl Engine {
 
     /// QEMU's auto-converge, at a sync where more than half as much was dirtied as sent: every
     /// second such sync throttles the guest harder: 20%, then +10% each time, at most 99%.
-    fn auto_converge_step(&mut self, id: MoveId, at: u64) {
+    pub(super) fn auto_converge_step(&mut self, id: MoveId, at: u64) {
         let m = &mut self.moves[id.index()];
         let c = &mut m.convergence;
         c.auto_high_count += 1;

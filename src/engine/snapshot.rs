@@ -216,6 +216,22 @@ pub struct MoveView {
     pub forecast_at_start: Option<Prediction>,
     /// Filled for the move asked for (`Engine::snapshot_with`), empty otherwise.
     pub memory_map: Vec<MapCell>,
+    /// The move runs QEMU's own pre-copy loop (`policy.precopy: Qemu`): `round` counts syncs.
+    pub qemu_loop: bool,
+    /// QEMU's loop: the pending data below which it syncs and switches over (bytes), and the
+    /// bandwidth its last rate-limit window measured (bytes/s).
+    pub qemu_threshold_bytes: Option<f64>,
+    pub qemu_bandwidth_bytes_s: Option<f64>,
+    /// Bytes by kind: zero pages sent as a header alone (QEMU), their bytes, and the bytes of
+    /// normal pages; zero pages never sent (lpm's rounds, as PowerVM).
+    pub zero_pages: u64,
+    pub bytes_zero: u64,
+    pub bytes_normal: u64,
+    pub zero_pages_skipped: u64,
+    /// Post-copy's price so far: time stalled on pages the partition lacked after resume, and
+    /// the share of its writes it could not make.
+    pub postcopy_stall_ms: f64,
+    pub postcopy_slowdown_percent: f64,
 }
 
 impl Snapshot {
@@ -527,6 +543,15 @@ impl Engine {
             } else {
                 Vec::new()
             },
+            qemu_loop: m.qemu_loop(),
+            qemu_threshold_bytes: m.qemu_threshold().map(|q| q.0),
+            qemu_bandwidth_bytes_s: m.qemu_threshold().map(|q| q.1),
+            zero_pages: m.zero_pages_sent(),
+            bytes_zero: m.bytes_zero(),
+            bytes_normal: m.bytes_normal(),
+            zero_pages_skipped: m.zero_pages_skipped(),
+            postcopy_stall_ms: m.postcopy_stall_ms(),
+            postcopy_slowdown_percent: m.postcopy_slowdown_percent(),
         }
     }
 

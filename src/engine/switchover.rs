@@ -86,7 +86,17 @@ impl Engine {
             let n = m.transfer.send.count() as u64;
             let sent = m.send_pages(source, n);
             m.transfer.pages_sent += sent;
-            m.transfer.bytes.suspended += sent * page_bytes;
+            m.transfer.bytes.suspended += match &m.qemu {
+                // QEMU's stop-and-copy: normal pages with their headers, zero pages as headers.
+                Some(q) => {
+                    let zero = q.final_zero().min(sent);
+                    m.kinds.zero_sent += zero;
+                    m.kinds.zero_bytes += zero * super::qemu::ZERO_PAGE_BYTES;
+                    (sent - zero) * (page_bytes + super::qemu::HEADER_BYTES)
+                        + zero * super::qemu::ZERO_PAGE_BYTES
+                }
+                None => sent * page_bytes,
+            };
             m.transfer.final_rate_pages_s = 0.0;
         }
         let downtime_ms = m.close_window(at, &mut part.users_connected, user_timeout_s);
@@ -117,6 +127,14 @@ impl Engine {
             None => true,
         };
         m.ending.verified = Some(verified);
+        if m.window.resume_ns.is_some_and(|r| r < at) {
+            // Stall still owed when the last page arrives is served later: it belongs to the
+            // move's price all the same, as writes the partition will not make.
+            let owed_ns = part.stall_ns;
+            let rate = self.write_pages_s(p);
+            self.moves[i].postcopy.writes_missed += rate * owed_ns / 1e9;
+        }
+        let m = &mut self.moves[i];
         m.convergence.auto_throttle_pct = 0.0;
         self.finish_move(id, Phase::Completed, at);
         let c = self.completion(id);
@@ -145,6 +163,16 @@ impl Engine {
             bytes_precopy: bytes.precopy,
             bytes_suspended: bytes.suspended,
             bytes_after_resume: bytes.after_resume,
+            zero_pages: m.kinds.zero_sent,
+            zero_pages_skipped: m.kinds.zero_skipped,
+            bytes_normal: m.bytes_normal(),
+            bytes_zero: m.kinds.zero_bytes,
+            postcopy_s: match m.window.resume_ns {
+                Some(r) if m.life.phase == Phase::Completed => (at - r) as f64 / 1e9,
+                _ => 0.0,
+            },
+            postcopy_stall_ms: m.postcopy_stall_ms(),
+            postcopy_slowdown_percent: m.postcopy_slowdown_percent(),
         }
     }
 }

@@ -122,6 +122,14 @@ impl Engine {
                     return;
                 }
                 Phase::PreCopy | Phase::Pulling => {
+                    // Zero pages, and QEMU's own pre-copy loop: src/engine/qemu.rs.
+                    if let Some(changed) = self.qemu_progress(id, t0) {
+                        if changed {
+                            continue;
+                        }
+                        return;
+                    }
+                    let m = &self.moves[i];
                     let p = m.partition;
                     let want = (budget - used).floor().max(0.0) as u64;
                     let source = &self.world.partitions[p.index()]

@@ -54,10 +54,20 @@ pub fn text(title: &str, entries: &[Entry]) -> String {
     let mut header = vec![String::new()];
     header.extend(entries.iter().map(|e| e.preset.label().to_string()));
     type Cell = fn(&Outcome) -> String;
-    let rows: [(&str, Cell); 11] = [
+    let rows: [(&str, Cell); 12] = [
         ("rounds", |o| o.rounds.to_string()),
         ("total time", |o| format!("{:.2} s", o.total_s)),
         ("downtime", |o| format!("{:.1} ms", o.downtime_ms)),
+        ("post-copy stall", |o| {
+            if o.postcopy_s > 0.0 {
+                format!(
+                    "{:.1} ms, {:.2}% writes",
+                    o.postcopy_stall_ms, o.postcopy_slowdown_percent
+                )
+            } else {
+                "none".into()
+            }
+        }),
         ("data sent", |o| human_bytes(o.bytes_sent as f64)),
         ("sent / memory", |o| format!("{:.2}x", o.sent_ratio)),
         ("demand faults", |o| o.demand_faults.to_string()),
@@ -105,7 +115,10 @@ pub fn text(title: &str, entries: &[Entry]) -> String {
         }
     }
     out.push_str(
-        "QEMU has no cap of its own: where a cap forces the switch-over, QEMU would iterate \
+        "QEMU's columns run QEMU's own loop: its rounds are dirty-bitmap syncs (the first at the \
+         start, the last in the downtime).\nPost-copy stall: after resume, the time the partition \
+         waited on pages it lacked, and the share of its writes it could not make meanwhile.\n\
+         QEMU has no cap of its own: where a cap forces the switch-over, QEMU would iterate \
          until cancelled.\nXen's rule \"fewer than 50 dirty pages\" is applied as a clean share; \
          its rate limit is not (same link for all).\n",
     );

@@ -16,7 +16,7 @@ use crate::Scenario;
 use crate::engine::{Engine, EventKind};
 use crate::report::drive;
 use crate::spec::{
-    Action, FinalPhase, PartitionRef, PartitionState, Policy, ScriptStep, Switchover,
+    Action, FinalPhase, PartitionRef, PartitionState, Policy, Precopy, ScriptStep, Switchover,
 };
 
 /// The move a lab studies: which partition of the scenario, to which frame.
@@ -126,6 +126,15 @@ pub struct Outcome {
     pub predicted_downtime_ms: f64,
     pub predicted_bytes_sent: f64,
     pub predicted_converged: bool,
+    /// Zero pages sent as a header alone (QEMU's loop), and bytes by kind.
+    pub zero_pages: u64,
+    pub bytes_normal: u64,
+    pub bytes_zero: u64,
+    /// The price of post-copy (0 for a stop-and-copy): seconds from resume to the last page,
+    /// the time the partition was stalled on pages it lacked, the share of its writes lost.
+    pub postcopy_s: f64,
+    pub postcopy_stall_ms: f64,
+    pub postcopy_slowdown_percent: f64,
     /// Pages sent in each pre-copy round, simulated.
     #[serde(skip)]
     pub round_pages: Vec<u64>,
@@ -186,8 +195,14 @@ pub fn run_move(s: &Scenario, subject: &Subject) -> Result<Outcome, String> {
         predicted_rounds: prediction.rounds,
         predicted_total_s: prediction.total_s,
         predicted_downtime_ms: prediction.downtime_ms,
-        predicted_bytes_sent: prediction.pages_sent * engine.page_bytes() as f64,
+        predicted_bytes_sent: prediction.bytes_sent,
         predicted_converged: prediction.converges(),
+        zero_pages: c.zero_pages,
+        bytes_normal: c.bytes_normal,
+        bytes_zero: c.bytes_zero,
+        postcopy_s: c.postcopy_s,
+        postcopy_stall_ms: c.postcopy_stall_ms,
+        postcopy_slowdown_percent: c.postcopy_slowdown_percent,
         round_pages,
     })
 }
@@ -285,11 +300,15 @@ impl Preset {
                 p.switchover = Switchover::PercentClean(99.0);
                 p.final_phase = FinalPhase::ResumeThenPull;
                 p.auto_converge = false;
+                p.precopy = Precopy::Rounds;
             }
             Preset::Qemu | Preset::QemuAutoConverge => {
                 p.switchover = Switchover::DowntimeLimit { ms: 300.0 };
                 p.final_phase = FinalPhase::StopAndCopy;
                 p.auto_converge = self == Preset::QemuAutoConverge;
+                // QEMU's own loop: rate-limited windows, a sync whenever the pending data falls
+                // below the threshold, zero pages as headers.
+                p.precopy = Precopy::Qemu;
             }
             Preset::Xen => {
                 // "Fewer than 50 dirty pages" as a clean share: dirty <= 49.5 pages exactly
@@ -299,6 +318,7 @@ impl Preset {
                 p.switchover = Switchover::PercentClean((100.0 * (1.0 - 49.5 / pages)).max(1e-9));
                 p.final_phase = FinalPhase::StopAndCopy;
                 p.auto_converge = false;
+                p.precopy = Precopy::Rounds;
                 p.max_rounds = 30;
                 p.max_sent_factor = 3.0;
             }
@@ -317,7 +337,12 @@ pub fn describe_policy(p: &Policy) -> String {
     };
     let phase = p.final_phase.label();
     format!(
-        "{rule}, {phase}{}, caps {} rounds / {}x memory",
+        "{rule}, {phase}{}{}, caps {} rounds / {}x memory",
+        if p.precopy == Precopy::Qemu {
+            ", QEMU's loop"
+        } else {
+            ""
+        },
         if p.auto_converge {
             ", auto-converge"
         } else {

@@ -16,6 +16,8 @@ pub enum Param {
     HotShare,
     RegionPercent,
     MemoryGib,
+    /// The partition's share of zero pages.
+    ZeroPercent,
     BandwidthGbps,
     LatencyMs,
     PageSizeKib,
@@ -28,12 +30,13 @@ pub enum Param {
 }
 
 impl Param {
-    const ALL: [(&'static str, Param, &'static str); 12] = [
+    const ALL: [(&'static str, Param, &'static str); 13] = [
         ("writes_mib_s", Param::WritesMibS, "MiB/s"),
         ("hot_percent", Param::HotPercent, "%"),
         ("hot_share", Param::HotShare, ""),
         ("region_percent", Param::RegionPercent, "%"),
         ("memory_gib", Param::MemoryGib, "GiB"),
+        ("zero_percent", Param::ZeroPercent, "%"),
         ("bandwidth_gbps", Param::BandwidthGbps, "Gbit/s"),
         ("latency_ms", Param::LatencyMs, "ms"),
         ("page_size_kib", Param::PageSizeKib, "KiB"),
@@ -113,6 +116,7 @@ impl Param {
                 w => return Err(wrong(w)),
             },
             Param::MemoryGib => s.partitions[pi].memory_gib = v,
+            Param::ZeroPercent => s.partitions[pi].zero_percent = v,
             Param::BandwidthGbps => s.link.bandwidth_gbps = v,
             Param::LatencyMs => s.link.latency_ms = v,
             Param::PageSizeKib => s.page_size_kib = v as u32,

@@ -128,13 +128,14 @@ pub fn text_summary(t: f64, tally: &Tally, in_flight: &[String]) -> String {
             "rounds",
             "total",
             "downtime",
+            "post-copy stall",
             "sent",
             "faults",
             "dropped",
             "converged",
             "verified",
         ];
-        let rows: Vec<[String; 10]> = tally
+        let rows: Vec<[String; 11]> = tally
             .completed
             .iter()
             .map(|c| {
@@ -148,6 +149,16 @@ pub fn text_summary(t: f64, tally: &Tally, in_flight: &[String]) -> String {
                     },
                     format!("{:.1} s", c.total_s),
                     format!("{:.1} ms", c.downtime_ms),
+                    // Beside the downtime, what resume-then-pull cost after it: the time the
+                    // partition waited on pages it lacked, and the share of its writes lost.
+                    if c.postcopy_s > 0.0 {
+                        format!(
+                            "{:.1} ms ({:.1}% of writes)",
+                            c.postcopy_stall_ms, c.postcopy_slowdown_percent
+                        )
+                    } else {
+                        "-".to_string()
+                    },
                     human_bytes(c.bytes_sent as f64),
                     c.demand_faults.to_string(),
                     c.users_dropped.to_string(),
@@ -217,11 +228,12 @@ pub mod svg;
 pub fn rounds_csv(rounds: &[crate::engine::RoundStats]) -> String {
     let mut out = String::from(
         "round,pages_sent,bytes_sent,pages_dirtied,duration_s,dirty_rate_pages_s,\
-         transfer_rate_bytes_s,remaining_pages,clean_percent,expected_downtime_ms\n",
+         transfer_rate_bytes_s,remaining_pages,clean_percent,expected_downtime_ms,zero_pages,\
+         bytes_normal,bytes_zero\n",
     );
     for r in rounds {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             r.round,
             r.pages_sent,
             r.bytes_sent,
@@ -231,7 +243,10 @@ pub fn rounds_csv(rounds: &[crate::engine::RoundStats]) -> String {
             r.transfer_rate_bytes_s,
             r.remaining_pages,
             r.clean_percent,
-            r.expected_downtime_ms
+            r.expected_downtime_ms,
+            r.zero_pages,
+            r.bytes_normal,
+            r.bytes_zero
         ));
     }
     out

@@ -412,6 +412,29 @@ impl Scenario {
                     format!("partition {}: workload: {m}", p.name),
                 ));
             }
+            let zero = p.zero_percent;
+            if !(zero.is_finite() && (0.0..=100.0).contains(&zero)) {
+                out.push(Problem::new(
+                    at(Some("zero_percent")),
+                    format!(
+                        "partition {}: zero_percent must be between 0 and 100, not {}",
+                        p.name,
+                        num_text(zero)
+                    ),
+                ));
+            } else if mem_ok
+                && max_writes_mib_s(&p.workload) > 0.0
+                && p.written_pages(self.pages_of(p.memory_gib) as usize) == 0
+            {
+                out.push(Problem::new(
+                    at(Some("zero_percent")),
+                    format!(
+                        "partition {}: zero_percent {} leaves no page for its workload to write",
+                        p.name,
+                        num_text(zero)
+                    ),
+                ));
+            }
             let writes = max_writes_mib_s(&p.workload);
             if writes > MAX_WRITES_MIB_S {
                 out.push(Problem::new(
@@ -570,7 +593,7 @@ impl Scenario {
     }
 }
 
-const POLICY_FIELDS: [&str; 11] = [
+const POLICY_FIELDS: [&str; 12] = [
     "switchover",
     "final_phase",
     "max_rounds",
@@ -582,6 +605,7 @@ const POLICY_FIELDS: [&str; 11] = [
     "link_timeout_s",
     "pull_timeout_s",
     "stall_rounds",
+    "precopy",
 ];
 
 /// The highest write rate of a workload, any phase (NaN and negative rates are the workload's

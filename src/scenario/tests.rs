@@ -186,3 +186,58 @@ fn comments_never_hide_or_fake_a_location() {
     assert_eq!(l.find(&Anchor::System(1, Some("cpus"))), Some((5, 14)));
     assert_eq!(l.find(&Anchor::System(2, None)), None);
 }
+
+#[test]
+fn zero_pages_and_the_precopy_loop_parse_with_their_defaults() {
+    let s = Scenario::load_str(SMALL, "t.ron", None).unwrap();
+    assert_eq!(s.partitions[0].zero_percent, 0.0);
+    assert_eq!(s.policy.precopy, crate::spec::Precopy::Rounds);
+    let text = SMALL
+        .replace(
+            "memory_gib: 1, cpus: 1, compat: Power8),\n        (name: \"lp1\", system: \"frame-b\"",
+            "memory_gib: 1, cpus: 1, compat: Power8, zero_percent: 40),\n        (name: \"lp1\", system: \"frame-b\"",
+        )
+        .replace("    script: [", "    policy: (precopy: Qemu),\n    script: [");
+    let s = Scenario::load_str(&text, "t.ron", None).unwrap();
+    assert_eq!(s.partitions[0].zero_percent, 40.0);
+    assert_eq!(s.policy.precopy, crate::spec::Precopy::Qemu);
+    assert_eq!(s.partitions[0].zero_pages(262_144), 104_858);
+    let m = messages(&SMALL.replace(
+        "    script: [",
+        "    policy: (precopy: Xen),\n    script: [",
+    ));
+    assert!(m[0].contains("Xen"), "{m:?}");
+}
+
+#[test]
+fn a_zero_share_out_of_range_is_refused_at_its_line() {
+    for (bad, says) in [
+        ("-5", "zero_percent must be between 0 and 100, not -5"),
+        ("100.5", "zero_percent must be between 0 and 100, not 100.5"),
+        ("NaN", "zero_percent must be between 0 and 100, not NaN"),
+    ] {
+        let text = SMALL.replace(
+            "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8)",
+            &format!(
+                "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8,\n         zero_percent: {bad})"
+            ),
+        );
+        let m = messages(&text);
+        assert_eq!(m.len(), 1, "{bad}: {m:?}");
+        assert!(m[0].contains(says), "{bad}: {m:?}");
+        assert!(m[0].starts_with("t.ron:12:10:"), "{bad}: {m:?}");
+    }
+    // All of memory zero leaves a writing workload nothing to write.
+    let text = SMALL.replace(
+        "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8)",
+        "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8,\n         zero_percent: 100, workload: Uniform(writes_mib_s: 5))",
+    );
+    let m = messages(&text);
+    assert!(m.len() == 1 && m[0].contains("leaves no page"), "{m:?}");
+    // An idle partition may be all zeros.
+    let text = SMALL.replace(
+        "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8)",
+        "(name: \"lp1\", system: \"frame-b\", memory_gib: 1, cpus: 1, compat: Power8, zero_percent: 100)",
+    );
+    assert!(messages(&text).is_empty());
+}

@@ -126,6 +126,24 @@ impl Bitmap {
         std::mem::swap(self, into);
     }
 
+    /// ORs `log` into `self` and clears `log` (QEMU's bitmap sync into a migration bitmap that
+    /// still holds pages): returns how many bits were newly set, those not already set here.
+    pub fn merge_from(&mut self, log: &mut Bitmap) -> usize {
+        debug_assert_eq!(log.len, self.len);
+        let mut fresh = 0usize;
+        for (d, l) in self.words.iter_mut().zip(log.words.iter_mut()) {
+            let bits = *l;
+            if bits != 0 {
+                fresh += (bits & !*d).count_ones() as usize;
+                *d |= bits;
+                *l = 0;
+            }
+        }
+        self.ones += fresh;
+        log.ones = 0;
+        fresh
+    }
+
     /// Clears up to `max` set bits at or after `from`, in order, calling `f` on each; returns
     /// how many it cleared and the position just after the last one (or the end).
     pub fn drain_from(
@@ -195,6 +213,17 @@ impl Bitmap {
         }
         self.ones -= taken;
         (taken, cursor.min(self.len))
+    }
+
+    /// Calls `f` on every set bit, in order.
+    pub fn for_each_one(&self, mut f: impl FnMut(usize)) {
+        for (wi, &word) in self.words.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                f((wi << 6) + w.trailing_zeros() as usize);
+                w &= w - 1;
+            }
+        }
     }
 
     /// The first set bit at or after `from`, if any.
@@ -267,6 +296,102 @@ impl Bitmap {
 
     pub fn memory_bytes(&self) -> usize {
         self.words.len() * 8
+    }
+}
+
+/// Where a partition's zero pages are: `pages - written` of them, spread evenly through its
+/// memory (free memory lies scattered through a running system's RAM), between the
+/// `written` pages its workload writes.
+///
+/// The written pages are a Bresenham spread: page `p` is written when
+/// `floor((p + 1) w) > floor(p w)` with `w = written / pages` in 64-bit fixed point, so that
+/// the pages written below `p` are one multiplication away and the `i`-th written page is a
+/// division and a step or two of correction: the workload draws an index among the written
+/// pages (its hot region or sweep contiguous among them) and this maps it to a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZeroPages {
+    pages: usize,
+    written: usize,
+    /// `ceil(written * 2^64 / pages)`: the density of written pages.
+    density: u128,
+    /// `pages / written`, for a first guess at the i-th written page.
+    spread: f64,
+}
+
+impl Default for ZeroPages {
+    fn default() -> ZeroPages {
+        ZeroPages::new(0, 0)
+    }
+}
+
+impl ZeroPages {
+    /// `pages` pages of which `written` (at most `pages`) are written, the rest zero.
+    pub fn new(pages: usize, written: usize) -> ZeroPages {
+        let written = written.min(pages);
+        let density = if written == pages {
+            1u128 << 64
+        } else {
+            ((written as u128) << 64).div_ceil(pages as u128)
+        };
+        ZeroPages {
+            pages,
+            written,
+            density,
+            spread: if written == 0 {
+                0.0
+            } else {
+                pages as f64 / written as f64
+            },
+        }
+    }
+
+    /// No zero page at all: page `i` is the `i`-th written page.
+    pub fn none(&self) -> bool {
+        self.written == self.pages
+    }
+
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Pages the workload writes.
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    /// Zero pages.
+    pub fn zeros(&self) -> usize {
+        self.pages - self.written
+    }
+
+    /// Written pages below page `p`.
+    #[inline(always)]
+    pub fn written_below(&self, p: usize) -> usize {
+        ((p as u128 * self.density) >> 64) as usize
+    }
+
+    #[inline(always)]
+    pub fn is_zero(&self, p: usize) -> bool {
+        self.written_below(p + 1) == self.written_below(p)
+    }
+
+    /// The `i`-th written page (`i < written`).
+    #[inline(always)]
+    pub fn page_of(&self, i: usize) -> usize {
+        if self.none() {
+            return i;
+        }
+        // The smallest p with written_below(p + 1) > i, about (i + 1) * pages / written - 1.
+        let mut p = (((i + 1) as f64 * self.spread).ceil() as usize)
+            .saturating_sub(1)
+            .min(self.pages - 1);
+        while p > 0 && self.written_below(p) > i {
+            p -= 1;
+        }
+        while self.written_below(p + 1) <= i {
+            p += 1;
+        }
+        p
     }
 }
 
@@ -423,6 +548,43 @@ mod tests {
         assert_eq!(b.drain_runs(151, 1000, |s, l| runs.push((s, l))), (49, 200));
         assert_eq!(runs, vec![(151, 49)]);
         assert_eq!((b.count(), b.recount()), (0, 0));
+    }
+
+    #[test]
+    fn merge_counts_only_new_bits_and_empties_the_log() {
+        let mut pending = Bitmap::new(200);
+        let mut log = Bitmap::new(200);
+        pending.set(3);
+        pending.set(150);
+        log.set(3);
+        log.set(70);
+        log.set(199);
+        assert_eq!(pending.merge_from(&mut log), 2);
+        assert_eq!((pending.count(), pending.recount()), (4, 4));
+        assert_eq!((log.count(), log.recount()), (0, 0));
+    }
+
+    #[test]
+    fn zero_pages_are_spread_and_written_pages_map_one_to_one() {
+        for (pages, written) in [(1000, 1000), (1000, 874), (1000, 13), (997, 500), (64, 1)] {
+            let z = ZeroPages::new(pages, written);
+            assert_eq!(z.written_below(pages), written, "{pages} {written}");
+            assert_eq!((0..pages).filter(|&p| !z.is_zero(p)).count(), written);
+            let mapped: Vec<usize> = (0..written).map(|i| z.page_of(i)).collect();
+            assert!(mapped.windows(2).all(|w| w[0] < w[1]));
+            assert!(mapped.iter().all(|&p| !z.is_zero(p) && p < pages));
+        }
+        // Evenly spread: no run of zero pages longer than the ratio asks.
+        let z = ZeroPages::new(10_000, 2_500);
+        let mut run = 0;
+        let mut longest = 0;
+        for p in 0..10_000 {
+            run = if z.is_zero(p) { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        assert_eq!(longest, 3);
+        assert!(ZeroPages::new(100, 100).none());
+        assert_eq!(ZeroPages::new(100, 0).zeros(), 100);
     }
 
     #[test]

@@ -7,6 +7,6 @@ pub mod rng;
 pub mod workload;
 
 pub use link::Link;
-pub use memory::{Bitmap, PageMemory};
+pub use memory::{Bitmap, PageMemory, ZeroPages};
 pub use rng::SimRng;
 pub use workload::WorkloadGen;

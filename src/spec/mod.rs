@@ -14,7 +14,7 @@ pub mod world;
 use serde::{Deserialize, Serialize};
 
 pub use action::{Action, PartitionRef, Redundancy, ScriptStep};
-pub use policy::{FinalPhase, Policy, Switchover};
+pub use policy::{FinalPhase, Policy, Precopy, Switchover};
 pub use processor::Processor;
 pub use workload::Workload;
 pub use world::{LinkSpec, PartitionSpec, PartitionState, SystemSpec};

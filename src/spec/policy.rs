@@ -30,6 +30,30 @@ impl FinalPhase {
     }
 }
 
+/// Which pre-copy loop moves the memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Precopy {
+    /// lpm's rounds: each round sends the whole set the last bitmap sync took, then syncs;
+    /// never-written (zero) pages are not sent at all, as PowerVM does.
+    #[default]
+    Rounds,
+    /// QEMU 10.0's migration loop (migration/migration.c, ram.c): rate-limited 100 ms
+    /// windows, a bitmap sync whenever the pending data falls below bandwidth x downtime
+    /// limit, left-over pages carried, every page on the wire with an 8-byte header, zero
+    /// pages as headers alone, auto-converge on a 1 s period and a 5 s sync timer, and a
+    /// stop-and-copy at the link's full speed. `rounds` counts dirty-bitmap syncs.
+    Qemu,
+}
+
+impl Precopy {
+    pub fn label(self) -> &'static str {
+        match self {
+            Precopy::Rounds => "rounds",
+            Precopy::Qemu => "QEMU's loop",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
@@ -52,6 +76,8 @@ pub struct Policy {
     /// How long a move with redundant mover pairs sends nothing while its standby pair takes
     /// over from a failed one.
     pub msp_failover_s: f64,
+    /// The pre-copy loop: lpm's `Rounds` or QEMU's own (`Qemu`).
+    pub precopy: Precopy,
 }
 
 impl Default for Policy {
@@ -69,6 +95,7 @@ impl Default for Policy {
             pull_timeout_s: 30.0,
             stall_rounds: 3,
             msp_failover_s: 2.0,
+            precopy: Precopy::Rounds,
         }
     }
 }

@@ -59,6 +59,27 @@ pub struct PartitionSpec {
     pub users: u32,
     #[serde(default)]
     pub workload: Workload,
+    /// The share of its pages (percent) that hold only zeros when a move starts: memory it has
+    /// never written, spread evenly through its memory (`sim::ZeroPages`). Its workload writes
+    /// only the other pages, and a Hotspot's hot region or a Sequential's sweep is a share of
+    /// those, contiguous among them.
+    #[serde(default)]
+    pub zero_percent: f64,
+}
+
+impl PartitionSpec {
+    /// How many of its `pages` pages are zero.
+    pub fn zero_pages(&self, pages: usize) -> usize {
+        if self.zero_percent <= 0.0 || !self.zero_percent.is_finite() {
+            return 0;
+        }
+        ((pages as f64 * self.zero_percent.min(100.0) / 100.0).round() as usize).min(pages)
+    }
+
+    /// How many pages its workload writes: all but the zero pages.
+    pub fn written_pages(&self, pages: usize) -> usize {
+        pages - self.zero_pages(pages)
+    }
 }
 
 /// The Ethernet path between the two frames' mover service partitions.

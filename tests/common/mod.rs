@@ -31,6 +31,7 @@ pub fn partition(name: &str, system: &str, memory_gib: f64, workload: Workload) 
         sans: vec!["prod".into()],
         users: 50,
         workload,
+        zero_percent: 0.0,
     }
 }
 
