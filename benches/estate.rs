@@ -54,6 +54,7 @@ fn big_estate() -> Scenario {
                 vlans: vec![10],
                 sans: vec!["prod".into()],
                 users: 10,
+                zero_percent: 0.0,
                 workload: match i % 3 {
                     0 => Workload::Uniform { writes_mib_s: 20.0 },
                     1 => Workload::Hotspot {
