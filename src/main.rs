@@ -318,11 +318,27 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-/// Whether file descriptor 1 is open.
+/// Whether standard output is open. Rust's runtime opens /dev/null read-write on a standard
+/// descriptor it finds closed (`>&-`), so that is what a closed one looks like here; a shell's
+/// `>/dev/null` opens it write-only and is kept.
 #[cfg(unix)]
 fn stdout_open() -> bool {
-    // SAFETY: F_GETFD only reads the descriptor's flags.
-    unsafe { libc::fcntl(1, libc::F_GETFD) != -1 }
+    // SAFETY: fcntl and fstat only read the descriptor's flags and status into `st`.
+    unsafe {
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        if flags == -1 {
+            return false;
+        }
+        if flags & libc::O_ACCMODE != libc::O_RDWR {
+            return true;
+        }
+        let mut st: libc::stat = std::mem::zeroed();
+        let mut null: libc::stat = std::mem::zeroed();
+        libc::fstat(1, &mut st) != 0
+            || libc::stat(c"/dev/null".as_ptr(), &mut null) != 0
+            || (st.st_mode & libc::S_IFMT) != libc::S_IFCHR
+            || st.st_rdev != null.st_rdev
+    }
 }
 
 #[cfg(not(unix))]

@@ -81,10 +81,9 @@ impl Param {
         use crate::scenario as sc;
         match self {
             Param::WritesMibS => (0.0, sc::MAX_WRITES_MIB_S),
-            Param::HotPercent
-            | Param::RegionPercent
-            | Param::ZeroPercent
-            | Param::Threshold => (0.0, 100.0),
+            Param::HotPercent | Param::RegionPercent | Param::ZeroPercent | Param::Threshold => {
+                (0.0, 100.0)
+            }
             Param::HotShare => (0.0, 1.0),
             // A frame of 64 TiB, beyond any POWER frame; the frame's own size is checked too.
             Param::MemoryGib => (0.0, 65_536.0),

@@ -284,8 +284,7 @@ impl Scenario {
                     l.bandwidth_gbps
                 ),
             ));
-        }
-        else if l.bandwidth_gbps < MIN_BANDWIDTH_GBPS {
+        } else if l.bandwidth_gbps < MIN_BANDWIDTH_GBPS {
             out.push(Problem::new(
                 at("bandwidth_gbps"),
                 format!(
@@ -316,8 +315,7 @@ impl Scenario {
                     l.payload_efficiency
                 ),
             ));
-        }
-        else if l.payload_efficiency < MIN_PAYLOAD_EFFICIENCY {
+        } else if l.payload_efficiency < MIN_PAYLOAD_EFFICIENCY {
             out.push(Problem::new(
                 at("payload_efficiency"),
                 format!(
@@ -799,7 +797,9 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
             let joins = c == '\u{200d}' && after_symbol && i + 1 < chars.len();
             let selects = c == '\u{fe0f}' && after_symbol;
             if !(joins || selects) {
-                return Some("must be without invisible characters (zero-width or format characters)");
+                return Some(
+                    "must be without invisible characters (zero-width or format characters)",
+                );
             }
         }
     }
@@ -926,7 +926,8 @@ fn shorten_numbers(m: &str) -> String {
         }
         let token = &m[i..e];
         match token.parse::<f64>() {
-            Ok(x) if int_digits > 17 => out.push_str(&format!("{x:e}")),
+            // 0.000...1 too: its digits say nothing a reader can count.
+            Ok(x) if int_digits > 17 || token.len() > 24 => out.push_str(&format!("{x:e}")),
             _ => out.push_str(token),
         }
         i = e;
@@ -934,9 +935,10 @@ fn shorten_numbers(m: &str) -> String {
     out
 }
 
-/// A number as written, in scientific notation when it is huge (1e300, not 301 digits).
+/// A number as written, in scientific notation when it is huge or tiny (1e300, not 301
+/// digits; 1e-300, not 300 zeros).
 fn num_text(x: f64) -> String {
-    if x.abs() >= 1e15 {
+    if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-6) {
         format!("{x:e}")
     } else {
         format!("{x}")

@@ -52,7 +52,11 @@ pub fn strip_bom(text: &str) -> &str {
 fn too_big(what: &str, len: u64) -> String {
     format!(
         "cannot read {what}: it holds {}{} bytes, and lpm reads files of at most {} ({} bytes)",
-        if len > MAX_FILE_BYTES { "more than " } else { "" },
+        if len > MAX_FILE_BYTES {
+            "more than "
+        } else {
+            ""
+        },
         len.min(MAX_FILE_BYTES),
         crate::units::bytes(MAX_FILE_BYTES as f64),
         MAX_FILE_BYTES

@@ -357,6 +357,9 @@ pub fn write_new(path: &str, body: &str) -> std::io::Result<String> {
     }
     Err(std::io::Error::new(
         std::io::ErrorKind::AlreadyExists,
-        format!("it and {} other names like it exist already", MAX_EXPORT_NAMES - 1),
+        format!(
+            "it and {} other names like it exist already",
+            MAX_EXPORT_NAMES - 1
+        ),
     ))
 }
