@@ -64,6 +64,10 @@ enum Command {
         /// Also draw, per move, pages sent per round and dirty vs transfer rate, as SVG.
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
+        /// Exit with status 3 when the run lost data: a partition lost in the pull phase, or a
+        /// move whose memory did not verify.
+        #[arg(long)]
+        fail_on_loss: bool,
     },
     /// Move one partition once per point of a grid of parameters, and tabulate the results
     /// beside the analytic model's.
@@ -163,13 +167,23 @@ struct DemoArgs {
 }
 
 fn parse_size(s: &str) -> Result<(u16, u16), String> {
-    let bad = || format!("{s:?} is not a size like 120x36");
+    let shown = lpm::scenario::tidy_message(&format!("{s:?}"));
+    let bad = || format!("{shown} is not a size like 120x36");
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
-    let w: u16 = w.trim().parse().map_err(|_| bad())?;
-    let h: u16 = h.trim().parse().map_err(|_| bad())?;
+    // Parsed wide, so that a size too large is told as such (100000x100000 was "not a size").
+    let dim = |d: &str| -> Result<u64, String> {
+        let d = d.trim();
+        if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(d.parse::<u64>().unwrap_or(u64::MAX))
+        } else {
+            Err(bad())
+        }
+    };
+    let (w, h) = (dim(w)?, dim(h)?);
     if !(80..=400).contains(&w) || !(24..=200).contains(&h) {
         return Err(format!("{w}x{h}: the dashboard needs 80x24 to 400x200"));
     }
+    let (w, h) = (w as u16, h as u16);
     Ok((w, h))
 }
 
@@ -202,6 +216,8 @@ enum Failure {
     Refused(Vec<String>),
     /// Anything else: exit 1.
     Other(String),
+    /// Standard output's reader went away (`| head`): exit 1 without a message.
+    Quiet,
 }
 
 fn main() -> ExitCode {
@@ -218,6 +234,13 @@ fn main() -> ExitCode {
             };
         }
     };
+    // With standard output closed (`>&-`), Rust's stdout swallows every write and the run
+    // would exit 0 having written nothing; worse, the next file opened would take its number.
+    // Checked before anything is opened.
+    if !stdout_open() {
+        say("lpm: standard output is closed: nothing could be written");
+        return ExitCode::from(1);
+    }
     let result = match cli.command {
         Some(Command::Run {
             scenario,
@@ -225,7 +248,8 @@ fn main() -> ExitCode {
             until,
             seed,
             svg,
-        }) => run(&scenario, json, until, seed, svg.as_deref()),
+            fail_on_loss,
+        }) => run(&scenario, json, until, seed, svg.as_deref(), fail_on_loss),
         Some(Command::Sweep {
             scenario,
             partition,
@@ -274,16 +298,52 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(Failure::Refused(messages)) => {
             for m in messages {
-                eprintln!("{m}");
+                say(&m);
             }
-            eprintln!("lpm: scenario refused");
+            say("lpm: scenario refused");
             ExitCode::from(2)
         }
         Err(Failure::Other(m)) => {
-            eprintln!("lpm: {m}");
+            say(&format!("lpm: {m}"));
             ExitCode::from(1)
         }
+        // The reader went away: it wants nothing more, not even a message.
+        Err(Failure::Quiet) => ExitCode::from(1),
     }
+}
+
+/// A line on standard error. `eprintln!` panics when standard error fails (a closed pipe);
+/// a message that cannot be shown is dropped instead.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Whether standard output is open. Rust's runtime opens /dev/null read-write on a standard
+/// descriptor it finds closed (`>&-`), so that is what a closed one looks like here; a shell's
+/// `>/dev/null` opens it write-only and is kept.
+#[cfg(unix)]
+fn stdout_open() -> bool {
+    // SAFETY: fcntl and fstat only read the descriptor's flags and status into `st`.
+    unsafe {
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        if flags == -1 {
+            return false;
+        }
+        if flags & libc::O_ACCMODE != libc::O_RDWR {
+            return true;
+        }
+        let mut st: libc::stat = std::mem::zeroed();
+        let mut null: libc::stat = std::mem::zeroed();
+        libc::fstat(1, &mut st) != 0
+            || libc::stat(c"/dev/null".as_ptr(), &mut null) != 0
+            || (st.st_mode & libc::S_IFMT) != libc::S_IFCHR
+            || st.st_rdev != null.st_rdev
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_open() -> bool {
+    true
 }
 
 fn load(path: &Path) -> Result<Scenario, Failure> {
@@ -375,14 +435,14 @@ fn present(loaded: &lpm::presenter::Loaded, args: &DemoArgs) -> Result<ExitCode,
         let (w, h) = args.size;
         let stats = record::record_file(loaded, out, w, h, theme, !args.no_log)
             .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
-        eprintln!(
+        say(&format!(
             "{}: {} frames, {:.1} s, {} bytes ({} simulated seconds)",
             out.display(),
             stats.frames,
             stats.duration_s,
             stats.bytes,
             stats.simulated_s.round()
-        );
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     if !std::io::stdout().is_terminal() {
@@ -407,7 +467,8 @@ fn present(_loaded: &lpm::presenter::Loaded, _args: &DemoArgs) -> Result<ExitCod
 fn check(path: &Path) -> Result<ExitCode, Failure> {
     let scenario = load(path)?;
     let plan = report::plan::check(&scenario).map_err(|m| Failure::Refused(vec![m]))?;
-    print!("{}", plan.text(&scenario));
+    // `print!` panics when standard output fails.
+    print_out(&plan.text(&scenario))?;
     Ok(if plan.ok() {
         ExitCode::SUCCESS
     } else {
@@ -506,6 +567,7 @@ fn run(
     until: Option<f64>,
     seed: Option<u64>,
     svg: Option<&Path>,
+    fail_on_loss: bool,
 ) -> Result<ExitCode, Failure> {
     let mut scenario = load(path)?;
     if let Some(seed) = seed {
@@ -530,6 +592,7 @@ fn run(
         let _ = writeln!(out, "{} ({})", scenario.name, path.display());
     }
     let page_kib = engine.page_size_kib();
+    let mut unfinishable = Unfinishable::default();
     let result = drive::run(
         &mut engine,
         until,
@@ -549,7 +612,14 @@ fn run(
             }
         },
         |engine| {
-            if let Some(p) = progress.borrow_mut().as_mut() {
+            let mut progress = progress.borrow_mut();
+            for line in unfinishable.check(engine) {
+                match progress.as_mut() {
+                    Some(p) => p.multi.suspend(|| say(&line)),
+                    None => say(&line),
+                }
+            }
+            if let Some(p) = progress.as_mut() {
                 p.update(engine);
             }
         },
@@ -585,16 +655,60 @@ fn run(
         write!(out, "{}", report::text_summary(end, &tally, &in_flight))
     };
     match written.and_then(|()| out.flush()) {
+        Ok(()) if fail_on_loss && lost_data(&tally) => Ok(ExitCode::from(LOSS_STATUS)),
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => write_failure(e),
     }
 }
 
-/// A reader that went away (`lpm run ... | head`) ends the run quietly; other write errors
-/// are errors.
+/// `lpm run --fail-on-loss`'s status when the run lost data.
+const LOSS_STATUS: u8 = 3;
+
+/// Data lost: a partition lost in the pull phase, or a move whose memory did not verify.
+fn lost_data(tally: &Tally) -> bool {
+    !tally.lost.is_empty() || tally.completed.iter().any(|c| !c.verified)
+}
+
+/// Says, once per move, when the analytic model made at its start expects it to take longer
+/// than a day of simulated time (or never to end): the run would otherwise go on with a
+/// progress bar at 0% and no word of why.
+#[derive(Default)]
+struct Unfinishable {
+    told: std::collections::HashSet<MoveId>,
+}
+
+impl Unfinishable {
+    fn check(&mut self, engine: &Engine) -> Vec<String> {
+        let mut out = Vec::new();
+        for m in engine.moves() {
+            if !m.phase().in_flight() || self.told.contains(&m.id()) {
+                continue;
+            }
+            let Some(f) = m.forecast() else { continue };
+            if f.total_s.is_finite() && f.total_s <= lpm::scenario::MAX_AT_S {
+                continue;
+            }
+            self.told.insert(m.id());
+            let name = engine.partition(m.partition()).name();
+            let how_long = if f.total_s.is_finite() {
+                format!("{} of simulated time", lpm::units::secs(f.total_s))
+            } else {
+                "for ever".to_string()
+            };
+            out.push(format!(
+                "lpm: the model expects {name}'s move to take {how_long}, more than a day: it \
+                 may not finish (--until SECONDS ends the run)"
+            ));
+        }
+        out
+    }
+}
+
+/// A reader that went away (`lpm run ... | head`) ends the run quietly, but not as a success:
+/// what was asked for was not all written. Other write errors are errors with a message.
 fn write_failure(e: std::io::Error) -> Result<ExitCode, Failure> {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(ExitCode::SUCCESS)
+        Err(Failure::Quiet)
     } else {
         Err(Failure::Other(format!("cannot write the output: {e}")))
     }

@@ -313,3 +313,388 @@ fn the_readme_run_excerpt_is_what_lpm_prints() {
         );
     }
 }
+
+// ----- issue 16: nothing hangs, nothing is overwritten, nothing is reported wrong -----
+
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// Runs lpm with a time limit that is only a guard: a test fails, rather than hangs, when lpm
+/// does not end by itself. Returns the output once it has ended.
+fn lpm_guarded(args: &[&str], limit_s: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lpm"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lpm binary runs");
+    // Read both pipes on threads, so that a full pipe never stalls the child.
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = so.read_to_end(&mut b);
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = se.read_to_end(&mut b);
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(limit_s) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("lpm {args:?} did not end within {limit_s} s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    }
+}
+
+#[test]
+fn devices_directories_fifos_and_huge_files_are_refused_before_reading() {
+    let fifo = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-fifo.ron");
+    let _ = std::fs::remove_file(&fifo);
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the path only.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    // A sparse file one byte past the bound: no disk is spent on it.
+    let huge = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-huge.ron");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(lpm::scenario::read::MAX_FILE_BYTES + 1).unwrap();
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let cases = [
+        ("/dev/zero", "not a regular file"),
+        ("/dev/urandom", "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        (dir, "a directory"),
+        (
+            huge.to_str().unwrap(),
+            "lpm reads files of at most 16.0 MiB",
+        ),
+    ];
+    for (path, why) in cases {
+        for cmd in ["run", "check"] {
+            let out = lpm_guarded(&[cmd, path], 20);
+            let err = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {path}: {err}");
+            assert!(err.contains(why), "{cmd} {path}: {err}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+    // A presenter script, and the scenario a script names: the same reader.
+    let out = lpm_guarded(&["demo", "/dev/zero", "--record", "/dev/null"], 20);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not a regular file"));
+    let script = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-script-zero.ron");
+    std::fs::write(
+        &script,
+        "Demo(title: \"z\", scenario: File(\"/dev/zero\"), steps: [(when: Key)])",
+    )
+    .unwrap();
+    let out = lpm_guarded(
+        &["demo", script.to_str().unwrap(), "--record", "/dev/null"],
+        20,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not a regular file"));
+    let _ = std::fs::remove_file(&fifo);
+    let _ = std::fs::remove_file(&huge);
+}
+
+#[test]
+fn a_byte_order_mark_is_no_error() {
+    let path = scratch("bom", &format!("\u{feff}{SMALL}"));
+    let out = lpm(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn any_until_ends_the_run_at_the_first_step_past_it() {
+    for (until, end) in [
+        ("0.0005", 0.001),
+        ("1.0005", 1.001),
+        ("2.0015", 2.002),
+        ("1e-7", 0.001),
+        ("0", 0.0),
+        ("0.6", 0.6),
+    ] {
+        let out = lpm_guarded(
+            &[
+                "run",
+                "assets/scenarios/convergence.ron",
+                "--json",
+                "--until",
+                until,
+            ],
+            60,
+        );
+        assert_eq!(out.status.code(), Some(0), "{until}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+        assert_eq!(last["event"], "summary", "{until}");
+        assert_eq!(last["t"], end, "--until {until}");
+    }
+}
+
+/// SMALL with `from` replaced by `to` (which must be there).
+fn small_with(from: &str, to: &str) -> String {
+    assert!(SMALL.contains(from), "{from}");
+    SMALL.replace(from, to)
+}
+
+#[test]
+fn rates_below_the_physical_floor_are_refused_where_they_are_written() {
+    assert_refused(
+        "tiny-bandwidth",
+        &small_with("bandwidth_gbps: 10.0", "bandwidth_gbps: 1e-300"),
+        &[
+            "cli-tiny-bandwidth.ron:4:12: link.bandwidth_gbps must be at least 0.001 (1 Mbit/s), not 1e-300",
+        ],
+    );
+    assert_refused(
+        "tiny-efficiency",
+        &small_with(
+            "latency_ms: 0.2)",
+            "latency_ms: 0.2, payload_efficiency: 1e-300)",
+        ),
+        &["cli-tiny-efficiency.ron:4:51: link.payload_efficiency must be at least 0.01"],
+    );
+    assert_refused(
+        "tiny-cap",
+        &small_with(
+            "    ],\n)",
+            "        (at_s: 1.0, action: SetBandwidthCap(partition: \"lp1\", mib_s: 1e-300)),\n    ],\n)",
+        ),
+        &[
+            "cli-tiny-cap.ron:16:63: script step 2 (SetBandwidthCap): SetBandwidthCap mib_s must be at least 0.1",
+        ],
+    );
+    assert_refused(
+        "degrade-up",
+        &small_with(
+            "    ],\n)",
+            "        (at_s: 1.0, action: LinkDegrade(bandwidth_gbps: 1000.0, for_s: 5.0)),\n    ],\n)",
+        ),
+        &[
+            "cli-degrade-up.ron:16:41: script step 2 (LinkDegrade): LinkDegrade to 1000 Gbit/s is above the link's 10 Gbit/s",
+        ],
+    );
+}
+
+#[test]
+fn caps_that_never_end_a_move_are_refused_at_load() {
+    assert_refused(
+        "huge-caps",
+        &small_with(
+            "    script: [",
+            "    policy: (max_rounds: 4294967295, max_sent_factor: 1e308),\n    script: [",
+        ),
+        &[
+            "cli-huge-caps.ron:14:14: policy.max_rounds must be at most 10000, not 4294967295",
+            "cli-huge-caps.ron:14:38: policy.max_sent_factor must be at most 100, not 1e308",
+        ],
+    );
+}
+
+#[test]
+fn huge_names_and_numbers_are_shortened_in_messages() {
+    let field = "z".repeat(100_000);
+    let out_of_range = small_with("memory_gib: 1.0, cpus", "memory_gib: 1e308, cpus");
+    let bad = small_with("users: 10,", &format!("users: 10, {field}: 1,"));
+    for (name, body) in [("long-field", bad), ("huge-number", out_of_range)] {
+        let path = scratch(name, &body);
+        let out = lpm(&["check", path.to_str().unwrap()]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            err.len() < 2_000,
+            "{name}: {} bytes: {}",
+            err.len(),
+            &err[..300]
+        );
+        assert!(!err.contains("0000000000000000000"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_move_the_model_cannot_finish_within_a_day_is_said() {
+    let slow = small_with("bandwidth_gbps: 10.0", "bandwidth_gbps: 0.001");
+    let slow = slow.replace("memory_gib: 1.0, cpus", "memory_gib: 64.0, cpus");
+    let path = scratch("unfinishable", &slow);
+    let out = lpm_guarded(&["run", path.to_str().unwrap(), "--until", "2"], 60);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the model expects lp1's move to take") && err.contains("more than a day"),
+        "{err}"
+    );
+    // A move that does finish says nothing of the kind.
+    let out = lpm(&["run", scratch("finishable", SMALL).to_str().unwrap()]);
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_reader_that_goes_away_gives_status_1_and_no_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lpm"))
+        .args(["run", "assets/scenarios/estate.ron", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, as `| head -c 100` does, then go away.
+    let mut head = [0u8; 100];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut head)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_closed_standard_output_gives_status_1() {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lpm"));
+    cmd.args(["run", "assets/scenarios/policies.ron", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::piped());
+    // SAFETY: close(2) is async-signal-safe; the child closes its own standard output (`>&-`).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(1);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("standard output is closed"));
+}
+
+#[test]
+fn fail_on_loss_gives_status_3_after_data_loss() {
+    let faults = "assets/scenarios/faults.ron";
+    let out = lpm(&["run", faults, "--fail-on-loss"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 lost"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Without the flag a finished run is a success, whatever it did; and a run without loss
+    // is a success with it.
+    assert_eq!(lpm(&["run", faults]).status.code(), Some(0));
+    let fine = lpm(&["run", "assets/scenarios/policies.ron", "--fail-on-loss"]);
+    assert_eq!(fine.status.code(), Some(0));
+}
+
+#[test]
+fn sizes_and_sweep_values_out_of_range_say_the_range() {
+    let out = lpm(&["demo", "--record", "/dev/null", "--size", "100000x100000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("100000x100000: the dashboard needs 80x24 to 400x200"),
+        "{}",
+        text(&out.stderr)
+    );
+    for (vary, says) in [
+        (
+            "writes_mib_s=1e308",
+            "writes_mib_s must be from 0 to 102400, not 1e308",
+        ),
+        (
+            "max_rounds=1e12",
+            "max_rounds must be from 1 to 10000, not 1000000000000",
+        ),
+        (
+            "max_sent_factor=0..1000:3",
+            "max_sent_factor must be from 1 to 100, not 0",
+        ),
+        (
+            "bandwidth_gbps=1e-300",
+            "bandwidth_gbps must be from 0.001 to 10000, not 1e-300",
+        ),
+    ] {
+        let out = lpm(&[
+            "sweep",
+            "assets/scenarios/convergence.ron",
+            "--partition",
+            "lab01",
+            "--vary",
+            vary,
+        ]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{vary}: {err}");
+        assert!(err.contains(says), "{vary}: {err}");
+    }
+}
+
+#[test]
+fn every_shipped_recording_is_what_lpm_demo_records() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut casts: Vec<PathBuf> = std::fs::read_dir(root.join("demo"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cast"))
+        .collect();
+    casts.sort();
+    assert!(casts.len() >= 3, "{casts:?}");
+    for cast in casts {
+        let stem = cast.file_stem().unwrap().to_str().unwrap();
+        let shipped = lpm::scenario::read::read_text(&cast, "the recording").unwrap();
+        // It parses: a v2 header, then [time, "o", text] events in time order.
+        let mut lines = shipped.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(header["version"], 2, "{stem}");
+        let (w, h) = (
+            header["width"].as_u64().unwrap(),
+            header["height"].as_u64().unwrap(),
+        );
+        assert!(w >= 80 && h >= 24, "{stem}: {w}x{h}");
+        let mut t = 0.0;
+        for (i, line) in lines.enumerate() {
+            let ev: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{stem} event {}: {e}", i + 1));
+            let at = ev[0].as_f64().unwrap();
+            assert!(at >= t, "{stem}: event {} goes back in time", i + 1);
+            assert_eq!(ev[1], "o", "{stem}");
+            assert!(ev[2].is_string(), "{stem}");
+            t = at;
+        }
+        // And it is byte for byte what the command makes.
+        let made = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{stem}.cast"));
+        let size = format!("{w}x{h}");
+        let out = lpm(&[
+            "demo",
+            stem,
+            "--record",
+            made.to_str().unwrap(),
+            "--size",
+            &size,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{stem}: {}", text(&out.stderr));
+        let fresh = std::fs::read_to_string(&made).unwrap();
+        assert!(
+            fresh == shipped,
+            "demo/{stem}.cast is not what `lpm demo {stem} --record` makes: re-record it"
+        );
+    }
+}

@@ -74,6 +74,28 @@ impl Param {
             .map_or("", |x| x.2)
     }
 
+    /// The values a scenario may hold, (least, most): a value outside is refused with the
+    /// range before anything runs (`writes_mib_s=1e308` was reported as 9223372036854775807,
+    /// `max_rounds=1e12` silently became 4294967295).
+    pub fn range(self) -> (f64, f64) {
+        use crate::scenario as sc;
+        match self {
+            Param::WritesMibS => (0.0, sc::MAX_WRITES_MIB_S),
+            Param::HotPercent | Param::RegionPercent | Param::ZeroPercent | Param::Threshold => {
+                (0.0, 100.0)
+            }
+            Param::HotShare => (0.0, 1.0),
+            // A frame of 64 TiB, beyond any POWER frame; the frame's own size is checked too.
+            Param::MemoryGib => (0.0, 65_536.0),
+            // 10 Tbit/s, beyond any link a mover drives.
+            Param::BandwidthGbps => (sc::MIN_BANDWIDTH_GBPS, 10_000.0),
+            Param::LatencyMs | Param::DowntimeLimitMs => (0.0, sc::MAX_DELAY_MS),
+            Param::PageSizeKib => (4.0, 64.0),
+            Param::MaxRounds => (1.0, sc::MAX_ROUNDS as f64),
+            Param::MaxSentFactor => (1.0, sc::MAX_SENT_FACTOR),
+        }
+    }
+
     /// Parameters that only take whole numbers.
     fn integral(self) -> bool {
         matches!(self, Param::PageSizeKib | Param::MaxRounds)
@@ -214,6 +236,13 @@ impl Vary {
         }
         if values.iter().any(|v| *v < 0.0) {
             return Err(format!("--vary {s:?}: values must be 0 or more"));
+        }
+        let (lo, hi) = param.range();
+        if let Some(v) = values.iter().find(|v| !(lo..=hi).contains(*v)) {
+            return Err(crate::scenario::tidy_message(&format!(
+                "--vary {s:?}: {} must be from {lo} to {hi}, not {v}",
+                param.name()
+            )));
         }
         Ok(Vary { param, values })
     }

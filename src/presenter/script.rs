@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::Scenario;
-use crate::scenario::{MAX_AT_S, Refusal, available_memory_bytes};
+use crate::scenario::{MAX_AT_S, Refusal, available_memory_bytes, tidy_message};
 use crate::spec::{Action, FinalPhase};
 
 /// A presenter script, as written in `demo/*.ron`.
@@ -139,8 +139,8 @@ pub fn builtin(name: &str) -> Option<Loaded> {
 /// Reads and checks a script file; a `File` scenario is read relative to the script.
 pub fn load(path: &Path) -> Result<Loaded, Refusal> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Refusal {
-        messages: vec![format!("{origin}: cannot read the script: {e}")],
+    let text = crate::scenario::read::read_text(path, "the script").map_err(|e| Refusal {
+        messages: vec![format!("{origin}: {e}")],
     })?;
     load_str(&text, &origin, path.parent(), available_memory_bytes())
 }
@@ -152,15 +152,17 @@ pub fn load_str(
     dir: Option<&Path>,
     available_bytes: Option<u64>,
 ) -> Result<Loaded, Refusal> {
+    // A byte-order mark is dropped, as for scenarios (the offsets below are into `text`).
+    let text = crate::scenario::read::strip_bom(text);
     // Optional fields are written plainly (`caption: "..."`, not `caption: Some("...")`).
     let script: Script = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(text)
         .map_err(|e: ron::error::SpannedError| Refusal {
-            messages: vec![format!(
+            messages: vec![tidy_message(&format!(
                 "{origin}:{}:{}: {}",
                 e.span.start.line, e.span.start.col, e.code
-            )],
+            ))],
         })?;
     let scenario = match &script.scenario {
         ScenarioSource::Inline(s) => {
@@ -228,6 +230,7 @@ pub fn load_str(
                     }
                     None => format!("{origin}: {m}"),
                 })
+                .map(|m| tidy_message(&m))
                 .collect(),
         });
     }
@@ -244,6 +247,16 @@ impl Script {
         let mut out = Vec::new();
         if self.title.trim().is_empty() {
             out.push((None, "the script needs a title".to_string()));
+        } else if self.title.chars().any(char::is_control) {
+            // The title is the dashboard's header and the recording's: an escape or a bell in
+            // it would reach the terminal that plays the recording.
+            out.push((
+                None,
+                format!(
+                    "the title {:?} must be without control characters",
+                    self.title
+                ),
+            ));
         }
         if !(self.time_scale.is_finite() && self.time_scale > 0.0 && self.time_scale <= 1000.0) {
             out.push((
@@ -316,6 +329,9 @@ impl Script {
                 for m in a.problems() {
                     out.push((at, format!("step {n}: {m}")));
                 }
+                for (_, m) in scenario.action_limits(a) {
+                    out.push((at, format!("step {n}: {m}")));
+                }
                 if let Some(p) = a.partition()
                     && !partition_known(p)
                 {
@@ -343,6 +359,15 @@ impl Script {
             }
             if s.caption.as_deref().is_some_and(|c| c.trim().is_empty()) {
                 out.push((at, format!("step {n}: an empty caption (leave it out)")));
+            } else if let Some(c) = &s.caption
+                && c.chars().any(|c| c.is_control() && c != '\n')
+            {
+                // A line break is how a caption asks for a second line; nothing else of the
+                // kind belongs on a banner.
+                out.push((
+                    at,
+                    format!("step {n}: the caption {c:?} must be without control characters"),
+                ));
             }
         }
         out

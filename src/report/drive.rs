@@ -20,6 +20,9 @@ pub fn run(
     mut events: impl FnMut(&[Event]) -> std::io::Result<()>,
     mut progress: impl FnMut(&Engine),
 ) -> std::io::Result<f64> {
+    // The engine moves in whole steps of 1 ms: a limit between two steps is never reached
+    // (`--until 0.0005` spun forever), so it is the first step at or after it.
+    let until = until.map(step_up);
     let mut last_t = 0.0f64;
     // Actions due at time 0 have not run yet: `is_settled` is false until they have.
     loop {
@@ -48,8 +51,22 @@ pub fn run(
         }
         engine.run_until(next);
         progress(engine);
+        if engine.now() <= now {
+            // Time did not move (it always should): ending is better than spinning.
+            break;
+        }
     }
     Ok(engine.now())
+}
+
+/// `t_s` rounded up to the engine's step (1 ms), a billionth of a step of tolerance for the
+/// float (0.6 s stays 0.6 s).
+pub fn step_up(t_s: f64) -> f64 {
+    let step_ns = crate::engine::STEP_NS as f64;
+    // Steps times nanoseconds over 1e9: a division of whole numbers, so 600 steps are 0.6
+    // exactly (600 x 0.001 is not).
+    let steps = (t_s * 1e9 / step_ns - 1e-9).ceil().max(0.0);
+    steps * step_ns / 1e9
 }
 
 /// Names of the partitions whose moves are still in flight, in the order they were asked for.

@@ -5,6 +5,7 @@
 //! fails either pass is refused whole: no half-loaded world reaches the engine.
 
 mod locate;
+pub mod read;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -42,6 +43,23 @@ pub const MAX_DELAY_MS: f64 = 60_000.0;
 /// Page writes beyond any memory bus (100 GiB/s). The engine spends every write of a moving
 /// partition page by page: 1e12 MiB/s was 2.6e14 writes per simulated millisecond, a hang.
 pub const MAX_WRITES_MIB_S: f64 = 102_400.0;
+
+/// The slowest link or mover a move may use: 1 Mbit/s. Any rate above 0 was accepted, and a
+/// move over 1e-300 Gbit/s never finished; below this no migration is worth simulating.
+pub const MIN_BANDWIDTH_GBPS: f64 = 0.001;
+
+/// The least share of the link's rate that carries pages (1%): the rest is protocol.
+pub const MIN_PAYLOAD_EFFICIENCY: f64 = 0.01;
+
+/// The lowest bandwidth cap on a move, MiB/s (0.1 MiB/s, about 1 Mbit/s, as the link's floor).
+pub const MIN_CAP_MIB_S: f64 = 0.1;
+
+/// The most pre-copy rounds a policy may allow (QEMU has no cap; PowerVM stops far sooner).
+/// 4294967295 made every model and every run keep a value per round until memory ran out.
+pub const MAX_ROUNDS: u32 = 10_000;
+
+/// The most a policy may let a move send, in multiples of its memory.
+pub const MAX_SENT_FACTOR: f64 = 100.0;
 
 /// Engine memory no machine lpm runs on has (1 TiB), checked even where the available memory
 /// cannot be read.
@@ -81,13 +99,15 @@ impl Scenario {
     /// Parses RON text; `origin` names the file in messages. Syntax and types only: see
     /// [`Scenario::load_str`] for the semantic checks.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, String> {
+        // A byte-order mark is no part of RON ("1:1: Expected opening `(`" said nothing of
+        // it); dropped, it leaves every line, and every column past the first line, as it was.
         ron_options()
-            .from_str(text)
+            .from_str(read::strip_bom(text))
             .map_err(|e: ron::error::SpannedError| {
-                format!(
+                tidy_message(&format!(
                     "{origin}:{}:{}: {}",
                     e.span.start.line, e.span.start.col, e.code
-                )
+                ))
             })
     }
 
@@ -111,6 +131,7 @@ impl Scenario {
                     Some((line, col)) => format!("{origin}:{line}:{col}: {}", p.message),
                     None => format!("{origin}: {}", p.message),
                 })
+                .map(|m| tidy_message(&m))
                 .collect(),
         })
     }
@@ -118,8 +139,8 @@ impl Scenario {
     /// Reads, parses and checks a scenario file against this machine's available memory.
     pub fn load(path: &Path) -> Result<Scenario, Refusal> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Refusal {
-            messages: vec![format!("{origin}: cannot read the scenario: {e}")],
+        let text = read::read_text(path, "the scenario").map_err(|e| Refusal {
+            messages: vec![format!("{origin}: {e}")],
         })?;
         Scenario::load_str(&text, &origin, available_memory_bytes())
     }
@@ -188,6 +209,25 @@ impl Scenario {
                 ),
             ));
         }
+        if self.policy.max_rounds > MAX_ROUNDS {
+            out.push(Problem::new(
+                Anchor::Key("policy", Some("max_rounds")),
+                format!(
+                    "policy.max_rounds must be at most {MAX_ROUNDS}, not {}",
+                    self.policy.max_rounds
+                ),
+            ));
+        }
+        let factor = self.policy.max_sent_factor;
+        if factor.is_finite() && factor > MAX_SENT_FACTOR {
+            out.push(Problem::new(
+                Anchor::Key("policy", Some("max_sent_factor")),
+                format!(
+                    "policy.max_sent_factor must be at most {MAX_SENT_FACTOR}, not {}",
+                    num_text(factor)
+                ),
+            ));
+        }
         if self.policy.msp_max_ops > MAX_MSP_OPS {
             out.push(Problem::new(
                 Anchor::Key("policy", Some("msp_max_ops")),
@@ -244,6 +284,14 @@ impl Scenario {
                     l.bandwidth_gbps
                 ),
             ));
+        } else if l.bandwidth_gbps < MIN_BANDWIDTH_GBPS {
+            out.push(Problem::new(
+                at("bandwidth_gbps"),
+                format!(
+                    "link.bandwidth_gbps must be at least {MIN_BANDWIDTH_GBPS} (1 Mbit/s), not {}",
+                    num_text(l.bandwidth_gbps)
+                ),
+            ));
         }
         if !(l.latency_ms.is_finite() && l.latency_ms >= 0.0) {
             out.push(Problem::new(
@@ -267,6 +315,14 @@ impl Scenario {
                     l.payload_efficiency
                 ),
             ));
+        } else if l.payload_efficiency < MIN_PAYLOAD_EFFICIENCY {
+            out.push(Problem::new(
+                at("payload_efficiency"),
+                format!(
+                    "link.payload_efficiency must be at least {MIN_PAYLOAD_EFFICIENCY}, not {}",
+                    num_text(l.payload_efficiency)
+                ),
+            ));
         }
     }
 
@@ -287,14 +343,23 @@ impl Scenario {
             ));
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut looks: HashMap<String, &str> = HashMap::new();
         for (i, s) in self.systems.iter().enumerate() {
             let at = |f| Anchor::System(i, f);
-            if !name_ok(&s.name) {
+            if let Some(why) = name_problem(&s.name) {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!("system {:?}: a frame's name {why}", s.name),
+                ));
+            }
+            if let Some(other) = looks.insert(skeleton(&s.name), &s.name)
+                && other != s.name
+            {
                 out.push(Problem::new(
                     at(Some("name")),
                     format!(
-                        "system {:?}: a frame's name must be non-empty, without '/' and without \
-                         control characters",
+                        "system {:?} looks like system {other:?}: names must differ in what is \
+                         shown",
                         s.name
                     ),
                 ));
@@ -333,6 +398,20 @@ impl Scenario {
                     format!("system {}: mover_gbps must be above 0, not {g}", s.name),
                 ));
             }
+            if let Some(g) = s.mover_gbps
+                && g > 0.0
+                && g < MIN_BANDWIDTH_GBPS
+            {
+                out.push(Problem::new(
+                    at(Some("mover_gbps")),
+                    format!(
+                        "system {}: mover_gbps must be at least {MIN_BANDWIDTH_GBPS} (1 Mbit/s), \
+                         not {}",
+                        s.name,
+                        num_text(g)
+                    ),
+                ));
+            }
             if !(s.memory_gib.is_finite() && s.memory_gib > 0.0) {
                 out.push(Problem::new(
                     at(Some("memory_gib")),
@@ -349,16 +428,25 @@ impl Scenario {
         // Names are unique per frame; the same name on two frames is allowed and is then
         // written `frame/name` in the script (the engine resolves both forms).
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut looks: HashMap<String, &str> = HashMap::new();
         // Memory and processors each frame's residents take, against its size.
         let mut load: HashMap<&str, (f64, f64)> = HashMap::new();
         for (i, p) in self.partitions.iter().enumerate() {
             let at = |f| Anchor::Partition(i, f);
-            if !name_ok(&p.name) {
+            if let Some(why) = name_problem(&p.name) {
+                out.push(Problem::new(
+                    at(Some("name")),
+                    format!("partition {:?}: a partition's name {why}", p.name),
+                ));
+            }
+            if let Some(other) = looks.insert(skeleton(&p.name), &p.name)
+                && other != p.name
+            {
                 out.push(Problem::new(
                     at(Some("name")),
                     format!(
-                        "partition {:?}: a partition's name must be non-empty, without '/' and \
-                         without control characters",
+                        "partition {:?} looks like partition {other:?}: names must differ in \
+                         what is shown",
                         p.name
                     ),
                 ));
@@ -529,6 +617,9 @@ impl Scenario {
             for m in step.action.problems() {
                 out.push(Problem::new(at(Some("action")), format!("{what}: {m}")));
             }
+            for (field, m) in self.action_limits(&step.action) {
+                out.push(Problem::new(at(Some(field)), format!("{what}: {m}")));
+            }
             if let Action::LinkDown { for_s } | Action::LinkDegrade { for_s, .. } = &step.action
                 && *for_s > MAX_AT_S
             {
@@ -562,6 +653,53 @@ impl Scenario {
                 }
             }
         }
+    }
+
+    /// What an action asks that this world cannot do, beyond the action's own checks: rates
+    /// below the physical floor, and a degradation that is none (`LinkDegrade(1000.0)` on a
+    /// 10 Gbit/s link logged "degraded to 1000 Gbit/s" while 10 was used). Each with the field
+    /// it is about. Scripts of scenarios and of presenters are checked with it.
+    pub fn action_limits(&self, action: &Action) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        match action {
+            Action::SetBandwidthCap { mib_s, .. } if *mib_s > 0.0 && *mib_s < MIN_CAP_MIB_S => {
+                out.push((
+                    "mib_s",
+                    format!(
+                        "SetBandwidthCap mib_s must be at least {MIN_CAP_MIB_S}, not {}",
+                        num_text(*mib_s)
+                    ),
+                ));
+            }
+            Action::LinkDegrade { bandwidth_gbps, .. } if *bandwidth_gbps > 0.0 => {
+                let g = *bandwidth_gbps;
+                if g < MIN_BANDWIDTH_GBPS {
+                    out.push((
+                        "bandwidth_gbps",
+                        format!(
+                            "LinkDegrade bandwidth_gbps must be at least {MIN_BANDWIDTH_GBPS} \
+                             (1 Mbit/s), not {}",
+                            num_text(g)
+                        ),
+                    ));
+                } else if g.is_finite()
+                    && self.link.bandwidth_gbps.is_finite()
+                    && g > self.link.bandwidth_gbps
+                {
+                    out.push((
+                        "bandwidth_gbps",
+                        format!(
+                            "LinkDegrade to {} Gbit/s is above the link's {} Gbit/s: a \
+                             degradation must be slower than the link",
+                            num_text(g),
+                            num_text(self.link.bandwidth_gbps)
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        out
     }
 
     /// Whether a script's partition reference names exactly one partition. `frame/name` names
@@ -629,16 +767,178 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
-/// A frame's or partition's name: printed by `lpm run` and `lpm check` as it is, so no control
-/// characters (an escape sequence in a name would be written to the operator's terminal), and
-/// no '/', which separates `frame/name`.
-fn name_ok(name: &str) -> bool {
-    !name.trim().is_empty() && !name.contains('/') && !name.chars().any(char::is_control)
+/// Why a frame's or partition's name cannot be used, if it cannot. Names are printed by
+/// `lpm run` and `lpm check` as they are and typed by operators, so no control characters (an
+/// escape sequence in a name would be written to the operator's terminal), no '/', which
+/// separates `frame/name`, and nothing invisible: a lone zero-width space, `db01` beside
+/// `db01` and a zero-width space, or a right-to-left override that shows one name as another.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        return Some("must not be blank");
+    }
+    if name.contains('/') {
+        return Some("must be without '/' (which separates frame/name)");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("must be without control characters");
+    }
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if is_bidi_control(c) {
+            return Some("must be without bidirectional controls (they reorder what is shown)");
+        }
+        if c.is_whitespace() && (c != ' ' || i == 0 || i == chars.len() - 1) {
+            return Some("must be without leading, trailing or other than plain spaces");
+        }
+        if is_invisible(c) {
+            // Emoji sequences join with ZWJ and ask for their picture with VS16: allowed
+            // after a symbol (not after a letter or digit, where they would hide in a name).
+            let after_symbol = i > 0 && !chars[i - 1].is_ascii() && !chars[i - 1].is_alphanumeric();
+            let joins = c == '\u{200d}' && after_symbol && i + 1 < chars.len();
+            let selects = c == '\u{fe0f}' && after_symbol;
+            if !(joins || selects) {
+                return Some(
+                    "must be without invisible characters (zero-width or format characters)",
+                );
+            }
+        }
+    }
+    None
 }
 
-/// A number as written, in scientific notation when it is huge (1e300, not 301 digits).
+/// What a name looks like: the emoji joiners and selectors that [`name_problem`] allows draw
+/// nothing of their own, so two names that differ only by them look the same.
+fn skeleton(name: &str) -> String {
+    name.chars()
+        .filter(|&c| c != '\u{200d}' && c != '\u{fe0f}')
+        .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Unicode's default-ignorable code points, and the fillers that draw as nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// A message as the user should read it: a quoted or back-ticked value longer than
+/// [`MAX_QUOTED_CHARS`] is cut to its start and its length (an unknown field name of 200 MB
+/// was echoed whole), and a run of more than 17 digits, which no f64 holds exactly, is written
+/// in scientific notation (1e308 was printed as 309 digits).
+pub fn tidy_message(m: &str) -> String {
+    let m = shorten_numbers(&shorten_quoted(m));
+    // Whatever was not quoted (a name printed plainly) still cannot fill the screen.
+    let n = m.chars().count();
+    if n > MAX_MESSAGE_CHARS {
+        let head: String = m.chars().take(MAX_MESSAGE_CHARS - 40).collect();
+        format!("{head}\u{2026} ({n} characters in all)")
+    } else {
+        m
+    }
+}
+
+/// The longest message shown whole.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// The longest quoted value a message shows whole.
+pub const MAX_QUOTED_CHARS: usize = 64;
+
+fn shorten_quoted(m: &str) -> String {
+    let chars: Vec<char> = m.chars().collect();
+    let mut out = String::with_capacity(m.len().min(4096));
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        out.push(c);
+        i += 1;
+        if c != '`' && c != '"' {
+            continue;
+        }
+        // The closing mark (a `"` inside a Debug string is escaped as `\"`).
+        let mut j = i;
+        while j < chars.len() && chars[j] != c {
+            j += if chars[j] == '\\' { 2 } else { 1 };
+        }
+        if j >= chars.len() {
+            // No closing mark: an apostrophe-like character in plain text, not a quotation.
+            continue;
+        }
+        let end = j;
+        let inner = end - i;
+        if inner > MAX_QUOTED_CHARS {
+            out.extend(&chars[i..i + 32]);
+            out.push_str(&format!("\u{2026} ({inner} characters)"));
+        } else {
+            out.extend(&chars[i..end]);
+        }
+        out.push(c);
+        i = end + 1;
+    }
+    out
+}
+
+fn shorten_numbers(m: &str) -> String {
+    let b = m.as_bytes();
+    let mut out = String::with_capacity(m.len());
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            // Up to the next digit: ASCII, so always a char boundary.
+            let next = b[i..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map_or(b.len(), |n| i + n);
+            out.push_str(&m[i..next]);
+            i = next;
+            continue;
+        }
+        let mut e = i;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        let int_digits = e - i;
+        if e + 1 < b.len() && b[e] == b'.' && b[e + 1].is_ascii_digit() {
+            e += 1;
+            while e < b.len() && b[e].is_ascii_digit() {
+                e += 1;
+            }
+        }
+        let token = &m[i..e];
+        match token.parse::<f64>() {
+            // 0.000...1 too: its digits say nothing a reader can count.
+            Ok(x) if int_digits > 17 || token.len() > 24 => out.push_str(&format!("{x:e}")),
+            _ => out.push_str(token),
+        }
+        i = e;
+    }
+    out
+}
+
+/// A number as written, in scientific notation when it is huge or tiny (1e300, not 301
+/// digits; 1e-300, not 300 zeros).
 fn num_text(x: f64) -> String {
-    if x.abs() >= 1e15 {
+    if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-6) {
         format!("{x:e}")
     } else {
         format!("{x}")

@@ -170,8 +170,8 @@ impl Driver {
                     result => self.replies.push(Reply::Applied { action, result }),
                 }
             }
-            Request::ExportRounds { path, csv } => match std::fs::write(&path, csv) {
-                Ok(()) => self.replies.push(Reply::Exported(path)),
+            Request::ExportRounds { path, csv } => match write_new(&path, &csv) {
+                Ok(written) => self.replies.push(Reply::Exported(written)),
                 Err(e) => self
                     .replies
                     .push(Reply::Failed(format!("cannot write {path}: {e}"))),
@@ -321,4 +321,45 @@ impl Driver {
             slow_motion: self.slow_motion_scale(),
         }
     }
+}
+
+/// The most names [`write_new`] tries: `NAME.csv`, then `NAME-2.csv` to `NAME-100.csv`.
+pub const MAX_EXPORT_NAMES: u32 = 100;
+
+/// Writes `body` to a file that did not exist, and returns its name: `path` if it is free,
+/// else the first free `STEM-N.EXT`. A file of that name is never truncated, and a symbolic
+/// link of that name is never followed (`create_new` is `O_CREAT | O_EXCL`, which fails on a
+/// link whatever it points to), so an export can neither lose a file nor write through a link.
+pub fn write_new(path: &str, body: &str) -> std::io::Result<String> {
+    use std::io::Write;
+    let (stem, ext) = match path.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && !e.contains('/') => (s, Some(e)),
+        _ => (path, None),
+    };
+    for n in 1..=MAX_EXPORT_NAMES {
+        let name = match (n, ext) {
+            (1, _) => path.to_string(),
+            (n, Some(e)) => format!("{stem}-{n}.{e}"),
+            (n, None) => format!("{stem}-{n}"),
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&name)
+        {
+            Ok(mut f) => {
+                f.write_all(body.as_bytes())?;
+                return Ok(name);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!(
+            "it and {} other names like it exist already",
+            MAX_EXPORT_NAMES - 1
+        ),
+    ))
 }

@@ -81,7 +81,8 @@ pub fn record(
         "version": 2,
         "width": width,
         "height": height,
-        "title": format!("lpm demo: {}", loaded.script.title),
+        // Checked at load, and cleaned here too: a player prints the title on its terminal.
+        "title": format!("lpm demo: {}", printable(&loaded.script.title)),
         "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"},
     });
     let mut bytes = 0usize;
@@ -171,4 +172,11 @@ fn event(t: f64, data: &str) -> String {
         t,
         serde_json::Value::String(data.to_string())
     )
+}
+
+/// `s` with every control character replaced by a space.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

@@ -69,8 +69,8 @@ pub fn run_driver(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    // Registered before the terminal changes mode: a SIGTERM, SIGHUP or SIGINT from then on
-    // ends the loop below and goes through the same restore as `q`.
+    // Registered before the terminal changes mode: a SIGTERM, SIGHUP, SIGINT or SIGQUIT from
+    // then on ends the loop below and goes through the same restore as `q`.
     let signals = {
         let _runtime = rt.enter();
         Signals::new()?
@@ -96,6 +96,9 @@ struct Signals {
     term: tokio::signal::unix::Signal,
     hup: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
+    /// Ctrl-\ in raw mode is a key too; SIGQUIT comes from `kill -QUIT`, which left the
+    /// terminal raw, on the alternate screen, with the cursor hidden.
+    quit: tokio::signal::unix::Signal,
 }
 
 #[cfg(unix)]
@@ -106,6 +109,7 @@ impl Signals {
             term: signal(SignalKind::terminate())?,
             hup: signal(SignalKind::hangup())?,
             int: signal(SignalKind::interrupt())?,
+            quit: signal(SignalKind::quit())?,
         })
     }
 
@@ -115,6 +119,7 @@ impl Signals {
             _ = self.term.recv() => libc::SIGTERM,
             _ = self.hup.recv() => libc::SIGHUP,
             _ = self.int.recv() => libc::SIGINT,
+            _ = self.quit.recv() => libc::SIGQUIT,
         }
     }
 }
@@ -221,9 +226,21 @@ async fn ui_loop(
     };
     let _ = cmd_tx.send(Request::Quit);
     drop(cmd_tx);
-    let _ = engine.join();
+    // The engine's thread sees Quit between two steps; one step (a model of a move, a
+    // snapshot) may take long on a hostile world. The terminal is restored and the process
+    // ends without waiting for more than a moment: quitting must never hang on the engine.
+    let waited = Instant::now();
+    while !engine.is_finished() && waited.elapsed() < ENGINE_JOIN {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if engine.is_finished() {
+        let _ = engine.join();
+    }
     result
 }
+
+/// How long quitting waits for the engine's thread before leaving it behind.
+const ENGINE_JOIN: Duration = Duration::from_millis(500);
 
 /// The engine's thread: carries out requests, advances simulated time by wall time x scale, and
 /// reports ~30 times a second while time runs. Paused, it sleeps until a request comes.
