@@ -36,7 +36,7 @@
 //! lpm's caps (`max_rounds`, counting syncs, and `max_sent_factor`, on bytes) stand in for an
 //! operator who cancels: at a sync past either, the move switches over anyway.
 
-use super::clock::{STEP_NS, STEP_S, secs_to_ns};
+use super::clock::{STEP_NS, STEP_S};
 use super::{Engine, EventKind, MoveId, Phase, RoundStats, SwitchReason};
 use crate::sim::ZeroPages;
 use crate::spec::{FinalPhase, Precopy, Switchover};
@@ -612,20 +612,6 @@ impl Engine {
             }
             FinalPhase::StopAndCopy => window_s * 1000.0,
         };
-        m.window.suspend_ns = Some(at);
-        m.window.resume_at_ns = at.saturating_add(secs_to_ns(window_s));
-        m.window.expected_downtime_ms = expected_downtime_ms;
-        m.rounds.switch_reason = Some(reason);
-        m.enter(Phase::Suspended, at);
-        let partition = self.world.partition(p).spec.name.clone();
-        self.emit(
-            at,
-            EventKind::Suspended {
-                partition,
-                remaining_pages: remaining,
-                reason,
-                expected_downtime_ms,
-            },
-        );
+        self.open_window(id, at, window_s, reason, expected_downtime_ms, remaining);
     }
 }

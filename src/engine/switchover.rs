@@ -6,6 +6,36 @@ use super::{Completion, Engine, EventKind, MoveId, Phase, SwitchReason};
 use crate::spec::FinalPhase;
 
 impl Engine {
+    /// Opens the suspend window of a move whose final copy has been sized (lpm's rounds and
+    /// QEMU's loop size it differently, and both open it the same way).
+    pub(super) fn open_window(
+        &mut self,
+        id: MoveId,
+        at: u64,
+        window_s: f64,
+        reason: SwitchReason,
+        expected_downtime_ms: f64,
+        remaining: u64,
+    ) {
+        let m = &mut self.moves[id.index()];
+        let p = m.partition;
+        m.window.suspend_ns = Some(at);
+        m.window.resume_at_ns = at.saturating_add(secs_to_ns(window_s));
+        m.window.expected_downtime_ms = expected_downtime_ms;
+        m.rounds.switch_reason = Some(reason);
+        m.enter(Phase::Suspended, at);
+        let partition = self.world.partition(p).spec.name.clone();
+        self.emit(
+            at,
+            EventKind::Suspended {
+                partition,
+                remaining_pages: remaining,
+                reason,
+                expected_downtime_ms,
+            },
+        );
+    }
+
     /// Opens the suspend window.
     pub(super) fn suspend(
         &mut self,
@@ -35,21 +65,7 @@ impl Engine {
                 fixed_s + remaining as f64 / cap.max(1e-9)
             }
         };
-        m.window.suspend_ns = Some(at);
-        m.window.resume_at_ns = at.saturating_add(secs_to_ns(window_s));
-        m.window.expected_downtime_ms = expected_downtime_ms;
-        m.rounds.switch_reason = Some(reason);
-        m.enter(Phase::Suspended, at);
-        let partition = self.world.partition(p).spec.name.clone();
-        self.emit(
-            at,
-            EventKind::Suspended {
-                partition,
-                remaining_pages: remaining,
-                reason,
-                expected_downtime_ms,
-            },
-        );
+        self.open_window(id, at, window_s, reason, expected_downtime_ms, remaining);
     }
 
     /// Ends the suspend window on the source (a stop, or a fault before the point of no
