@@ -698,3 +698,66 @@ fn every_shipped_recording_is_what_lpm_demo_records() {
         );
     }
 }
+
+#[test]
+fn the_readme_limits_list_every_bound_with_its_value() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme.find("\n## Limits\n").expect("a Limits section");
+    let end = readme[start + 1..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 1 + e);
+    let limits = &readme[start..end];
+    use lpm::scenario as sc;
+    let thousands = |n: u64| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    for (what, shown) in [
+        (
+            "MAX_FILE_BYTES",
+            format!("{} MiB", sc::read::MAX_FILE_BYTES >> 20),
+        ),
+        (
+            "MIN_BANDWIDTH_GBPS",
+            format!("{} Gbit/s", sc::MIN_BANDWIDTH_GBPS),
+        ),
+        (
+            "MIN_PAYLOAD_EFFICIENCY",
+            format!("{} to 1", sc::MIN_PAYLOAD_EFFICIENCY),
+        ),
+        ("MIN_CAP_MIB_S", format!("{} MiB/s", sc::MIN_CAP_MIB_S)),
+        (
+            "MAX_ROUNDS",
+            format!("1 to {}", thousands(sc::MAX_ROUNDS as u64)),
+        ),
+        ("MAX_SENT_FACTOR", format!("1 to {}", sc::MAX_SENT_FACTOR)),
+        ("MAX_MSP_OPS", thousands(sc::MAX_MSP_OPS as u64)),
+        ("MAX_DELAY_MS", thousands(sc::MAX_DELAY_MS as u64)),
+        ("MAX_WRITES_MIB_S", thousands(sc::MAX_WRITES_MIB_S as u64)),
+        ("MAX_AT_S", thousands(sc::MAX_AT_S as u64)),
+        (
+            "MAX_QUOTED_CHARS",
+            format!("{} characters", sc::MAX_QUOTED_CHARS),
+        ),
+        ("MAX_MESSAGE_CHARS", thousands(sc::MAX_MESSAGE_CHARS as u64)),
+        (
+            "MAX_EXPORT_NAMES",
+            format!("-{}.csv", lpm::session::driver::MAX_EXPORT_NAMES),
+        ),
+        ("MAX_STEPS", thousands(lpm::lab::sweep::MAX_STEPS as u64)),
+        ("MAX_POINTS", thousands(lpm::lab::sweep::MAX_POINTS as u64)),
+    ] {
+        assert!(
+            limits.contains(&shown),
+            "README's Limits lacks {what} as {shown:?}"
+        );
+    }
+}
