@@ -1,6 +1,7 @@
 //! The estate at scale (issue #11, item 6): a 64-frame, 2,000-partition, 256 TiB estate loads
 //! quickly and small (page state exists only while a partition moves), and an evacuation of a
-//! frame of 40 partitions with 16 moves in flight runs many times faster than real time.
+//! frame of 40 partitions with 16 moves in flight runs many times faster than real time; evacuating a frame of 2,000 or 10,000 partitions
+//! (each placement validated against the ones before it) costs time near-linear in their number.
 //!
 //! cargo bench --bench estate
 //!
@@ -89,6 +90,26 @@ fn big_estate() -> Scenario {
     }
 }
 
+/// Issue 16, item 5: one frame of `n` 1 GiB partitions, evacuated at once onto the other 63
+/// (placement validates each against all the placements before it: it must stay near-linear).
+fn crowded_frame(n: usize) -> Scenario {
+    let mut s = big_estate();
+    s.systems[0].memory_gib = n as f64 * 2.0;
+    s.systems[0].cpus = n as f64;
+    s.partitions.truncate(1);
+    let one = s.partitions.pop().unwrap();
+    s.partitions = (0..n)
+        .map(|i| PartitionSpec {
+            name: format!("c{i:05}"),
+            memory_gib: 1.0,
+            cpus: 0.1,
+            workload: Workload::Idle,
+            ..one.clone()
+        })
+        .collect();
+    s
+}
+
 fn resident_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -141,6 +162,20 @@ fn estate(c: &mut Criterion) {
             )
         },
     );
+    for n in [2_000, 10_000] {
+        let s = crowded_frame(n);
+        g.bench_function(format!("evacuate start: {n} partitions placed"), |b| {
+            b.iter_batched(
+                || Engine::new(&s).unwrap(),
+                |mut e| {
+                    e.advance(Duration::from_millis(1));
+                    black_box(e.drain_events().len());
+                    e
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     g.finish();
 }
 

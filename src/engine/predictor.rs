@@ -113,11 +113,14 @@ pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Predicti
     };
     let mut send = to_send;
     let mut round = round.max(1);
+    let mut iterations = 0u32;
     loop {
         let secs = send / rate;
         p.pages_sent += send;
         p.precopy_s += secs;
-        p.round_pages.push(send);
+        if p.round_pages.len() < ROUND_PAGES_KEPT {
+            p.round_pages.push(send);
+        }
         let dirty = distinct_pages(leaf, written, i.write_pages_s * secs);
         let met = match i.policy.switchover {
             Switchover::PercentClean(pct) => (m - dirty) / m.max(1.0) * 100.0 >= pct,
@@ -149,10 +152,30 @@ pub fn predict_from(i: &Inputs, to_send: f64, round: u32, sent: f64) -> Predicti
             p.bytes_sent = p.pages_sent * i.page_bytes;
             return p;
         }
+        // A series that has levelled off repeats itself until a cap: leap to the last round
+        // before it in one go, so that caps of billions of rounds cost no more than a few.
+        // Only after many rounds, so that every ordinary forecast is summed round by round.
+        iterations += 1;
+        if iterations >= LEAP_AFTER && (dirty - send).abs() <= send * 1e-12 && dirty > 0.0 {
+            let by_rounds = f64::from(i.policy.max_rounds.saturating_sub(round));
+            let by_sent = ((i.policy.max_sent_factor * m - p.pages_sent) / dirty).ceil();
+            let leap = by_rounds.min(by_sent) - 1.0;
+            if leap >= 1.0 {
+                let leap = leap.min(f64::from(u32::MAX - round));
+                p.pages_sent += leap * dirty;
+                p.precopy_s += leap * (dirty / rate);
+                round += leap as u32;
+            }
+        }
         send = dirty;
         round += 1;
     }
 }
+
+/// Rounds the forecast keeps one by one (for the charts); later ones are summed only.
+pub const ROUND_PAGES_KEPT: usize = 4096;
+/// Rounds summed one by one before a levelled-off series may be leapt over.
+const LEAP_AFTER: u32 = 1000;
 
 /// QEMU's loop in expectation (`policy.precopy: Qemu`; src/engine/qemu.rs has the loop
 /// itself): the link sends the pending pages at their wire cost, and every check (each
@@ -264,7 +287,9 @@ fn predict_qemu(i: &Inputs, to_send: Option<f64>, syncs: u32, sent: f64) -> Pred
         since_sync_writes = 0.0;
         normal += new;
         syncs += 1;
-        round_pages.push(round_sent);
+        if round_pages.len() < ROUND_PAGES_KEPT {
+            round_pages.push(round_sent);
+        }
         round_sent = 0.0;
         period_new += new;
         if t > period_start + 1.0 {
@@ -298,7 +323,9 @@ fn predict_qemu(i: &Inputs, to_send: Option<f64>, syncs: u32, sent: f64) -> Pred
     // The stop: the sync in the downtime finds what was written since the last check.
     normal += fresh(since_sync_writes, normal);
     syncs += 1;
-    round_pages.push(round_sent);
+    if round_pages.len() < ROUND_PAGES_KEPT {
+        round_pages.push(round_sent);
+    }
     let final_bytes = normal * normal_cost + zero * ZERO_COST;
     sent_pages += normal + zero;
     let mut p = Prediction {
@@ -383,5 +410,53 @@ mod tests {
             page_bytes: 4096.0,
         });
         assert!(!p.converges());
+    }
+
+    /// Issue 16, item 3: caps of billions of rounds and a sent factor of 1e308 once made the
+    /// forecast loop for ever while its round list grew. It must end at the round cap, in
+    /// bounded memory, with the same totals a round-by-round sum gives.
+    #[test]
+    fn enormous_caps_end_at_the_cap_in_bounded_memory() {
+        let policy = Policy {
+            max_rounds: u32::MAX,
+            max_sent_factor: 1e308,
+            ..Policy::default()
+        };
+        let w = Workload::Uniform { writes_mib_s: 0.0 };
+        let inputs = Inputs {
+            pages: 100_000,
+            link_pages_s: 10_000.0,
+            write_pages_s: 50_000.0,
+            workload: &w,
+            policy: &policy,
+            latency_s: 0.0,
+            zero_pages: 0,
+            final_link_pages_s: 0.0,
+            page_bytes: 4096.0,
+        };
+        let p = predict(&inputs);
+        assert_eq!(p.reason, SwitchReason::MaxRounds);
+        assert_eq!(p.rounds, u32::MAX);
+        assert!(p.round_pages.len() <= ROUND_PAGES_KEPT);
+        // Levelled off at the working set: every round sends what the last one left dirty.
+        let level = *p.round_pages.last().unwrap();
+        let expected = level * f64::from(u32::MAX);
+        assert!(
+            (p.pages_sent - expected).abs() / expected < 1e-3,
+            "{}",
+            p.pages_sent
+        );
+        // A modest cap is summed round by round and agrees with the leap.
+        let few = Policy {
+            max_rounds: 5000,
+            ..policy.clone()
+        };
+        let q = predict(&Inputs {
+            policy: &few,
+            ..inputs.clone()
+        });
+        assert_eq!(q.rounds, 5000);
+        let per_round = (p.pages_sent - q.pages_sent) / f64::from(u32::MAX - 5000);
+        assert!((per_round - level).abs() / level < 1e-6);
     }
 }

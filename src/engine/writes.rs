@@ -12,8 +12,9 @@ impl Engine {
     pub(super) fn write_memory(&mut self, t0: u64) {
         let t_s = t0 as f64 / 1e9;
         let link = self.world.link;
-        // A demand fault: one round trip, then the page at the full link rate.
-        let page_s = 1.0 / link.pages_per_s().max(1e-9);
+        // A demand fault: one round trip, then the page at the rate the link gives now (a
+        // degraded link makes each fault dearer; a link that is down is handled below).
+        let page_s = 1.0 / self.link_pages_s().max(1e-9);
         let fault_ns = (2.0 * link.latency_s + page_s) * 1e9;
         // Only partitions with a move are stepped; the others are caught up when needed
         // (rest.rs), with the same arithmetic.
