@@ -483,13 +483,13 @@ fn rates_below_the_physical_floor_are_refused_where_they_are_written() {
         ],
     );
     assert_refused(
-        "degrade-up",
+        "degrade-tiny",
         &small_with(
             "    ],\n)",
-            "        (at_s: 1.0, action: LinkDegrade(bandwidth_gbps: 1000.0, for_s: 5.0)),\n    ],\n)",
+            "        (at_s: 1.0, action: LinkDegrade(bandwidth_gbps: 1e-300, for_s: 5.0)),\n    ],\n)",
         ),
         &[
-            "cli-degrade-up.ron:16:41: script step 2 (LinkDegrade): LinkDegrade to 1000 Gbit/s is above the link's 10 Gbit/s",
+            "cli-degrade-tiny.ron:16:41: script step 2 (LinkDegrade): LinkDegrade bandwidth_gbps must be at least 0.001",
         ],
     );
 }
@@ -503,8 +503,8 @@ fn caps_that_never_end_a_move_are_refused_at_load() {
             "    policy: (max_rounds: 4294967295, max_sent_factor: 1e308),\n    script: [",
         ),
         &[
-            "cli-huge-caps.ron:14:14: policy.max_rounds must be at most 10000, not 4294967295",
-            "cli-huge-caps.ron:14:38: policy.max_sent_factor must be at most 100, not 1e308",
+            "cli-huge-caps.ron:14:14: policy.max_rounds must be at most 1000000, not 4294967295",
+            "cli-huge-caps.ron:14:38: policy.max_sent_factor must be at most 1000, not 1e308",
         ],
     );
 }
@@ -622,11 +622,11 @@ fn sizes_and_sweep_values_out_of_range_say_the_range() {
         ),
         (
             "max_rounds=1e12",
-            "max_rounds must be from 1 to 10000, not 1000000000000",
+            "max_rounds must be from 1 to 1000000, not 1000000000000",
         ),
         (
-            "max_sent_factor=0..1000:3",
-            "max_sent_factor must be from 1 to 100, not 0",
+            "max_sent_factor=0..2000:3",
+            "max_sent_factor must be from 1 to 1000, not 0",
         ),
         (
             "bandwidth_gbps=1e-300",
@@ -695,6 +695,72 @@ fn every_shipped_recording_is_what_lpm_demo_records() {
         assert!(
             fresh == shipped,
             "demo/{stem}.cast is not what `lpm demo {stem} --record` makes: re-record it"
+        );
+    }
+}
+
+#[test]
+fn the_readme_limits_list_every_bound_with_its_value() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme.find("\n## Limits\n").expect("a Limits section");
+    let end = readme[start + 1..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 1 + e);
+    let limits = &readme[start..end];
+    use lpm::scenario as sc;
+    let thousands = |n: u64| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    for (what, shown) in [
+        (
+            "MAX_FILE_BYTES",
+            format!("{} MiB", sc::read::MAX_FILE_BYTES >> 20),
+        ),
+        (
+            "MIN_BANDWIDTH_GBPS",
+            format!("{} Gbit/s", sc::MIN_BANDWIDTH_GBPS),
+        ),
+        (
+            "MIN_PAYLOAD_EFFICIENCY",
+            format!("{} to 1", sc::MIN_PAYLOAD_EFFICIENCY),
+        ),
+        ("MIN_CAP_MIB_S", format!("{} MiB/s", sc::MIN_CAP_MIB_S)),
+        (
+            "MAX_ROUNDS",
+            format!("1 to {}", thousands(sc::MAX_ROUNDS as u64)),
+        ),
+        (
+            "MAX_SENT_FACTOR",
+            format!("1 to {}", thousands(sc::MAX_SENT_FACTOR as u64)),
+        ),
+        ("MAX_MSP_OPS", thousands(sc::MAX_MSP_OPS as u64)),
+        ("MAX_DELAY_MS", thousands(sc::MAX_DELAY_MS as u64)),
+        ("MAX_WRITES_MIB_S", thousands(sc::MAX_WRITES_MIB_S as u64)),
+        ("MAX_AT_S", thousands(sc::MAX_AT_S as u64)),
+        (
+            "MAX_QUOTED_CHARS",
+            format!("{} characters", sc::MAX_QUOTED_CHARS),
+        ),
+        ("MAX_MESSAGE_CHARS", thousands(sc::MAX_MESSAGE_CHARS as u64)),
+        (
+            "MAX_EXPORT_NAMES",
+            format!("-{}.csv", lpm::session::driver::MAX_EXPORT_NAMES),
+        ),
+        ("MAX_STEPS", thousands(lpm::lab::sweep::MAX_STEPS as u64)),
+        ("MAX_POINTS", thousands(lpm::lab::sweep::MAX_POINTS as u64)),
+    ] {
+        assert!(
+            limits.contains(&shown),
+            "README's Limits lacks {what} as {shown:?}"
         );
     }
 }

@@ -302,3 +302,9 @@ fn sigint_from_another_process_restores_the_terminal() {
 // A panic case would need a way to make the binary panic on demand; lpm has none (and should
 // not grow one for a test). The restore on panic is ratatui's own hook, installed by
 // `ratatui::init` in `tui::runtime::run`.
+
+#[test]
+fn sigquit_restores_the_terminal() {
+    // Issue 16, item 7: `kill -QUIT` left the terminal raw, on the alternate screen.
+    signal_case(libc::SIGQUIT, "SIGQUIT");
+}
