@@ -111,7 +111,7 @@ pub struct Loaded {
 }
 
 /// The shipped scripts, built into the binary (`lpm demo` works from any directory).
-pub const BUILTIN: [(&str, &str); 3] = [
+pub const BUILTIN: [(&str, &str); 4] = [
     (
         "planned-maintenance.ron",
         include_str!("../../demo/planned-maintenance.ron"),
@@ -121,6 +121,7 @@ pub const BUILTIN: [(&str, &str); 3] = [
         include_str!("../../demo/convergence.ron"),
     ),
     ("policies.ron", include_str!("../../demo/policies.ron")),
+    ("evacuation.ron", include_str!("../../demo/evacuation.ron")),
 ];
 
 /// The script `lpm demo` plays with no argument.
@@ -193,28 +194,38 @@ pub fn load_str(
             (**s).clone()
         }
         ScenarioSource::File(p) => {
-            let path = match dir {
-                Some(d) if p.is_relative() => d.join(p),
-                _ => p.clone(),
-            };
-            if dir.is_none() && p.is_relative() && !path.exists() {
-                return Err(Refusal {
-                    messages: vec![format!(
-                        "{origin}: scenario {} cannot be found relative to a built-in script",
-                        p.display()
-                    )],
-                });
+            // A built-in script names a shipped scenario: the binary carries it.
+            let embedded = p.file_name().and_then(|n| {
+                crate::scenario::EMBEDDED
+                    .iter()
+                    .find(|(f, _)| std::ffi::OsStr::new(f) == n)
+            });
+            if let (None, Some((file, text))) = (dir, embedded) {
+                Scenario::load_str(text, &format!("assets/scenarios/{file}"), available_bytes)?
+            } else {
+                let path = match dir {
+                    Some(d) if p.is_relative() => d.join(p),
+                    _ => p.clone(),
+                };
+                if dir.is_none() && p.is_relative() && !path.exists() {
+                    return Err(Refusal {
+                        messages: vec![format!(
+                            "{origin}: scenario {} cannot be found relative to a built-in script",
+                            p.display()
+                        )],
+                    });
+                }
+                if let Err(e) = std::fs::metadata(&path) {
+                    // Said at the script, which names the file: the scenario has no place to point.
+                    return Err(Refusal {
+                        messages: vec![format!(
+                            "{origin}: scenario {} cannot be read: {e}",
+                            p.display()
+                        )],
+                    });
+                }
+                Scenario::load(&path)?
             }
-            if let Err(e) = std::fs::metadata(&path) {
-                // Said at the script, which names the file: the scenario has no place to point.
-                return Err(Refusal {
-                    messages: vec![format!(
-                        "{origin}: scenario {} cannot be read: {e}",
-                        p.display()
-                    )],
-                });
-            }
-            Scenario::load(&path)?
         }
     };
     let problems = script.problems(&scenario);
