@@ -152,6 +152,7 @@ pub fn load_str(
     dir: Option<&Path>,
     available_bytes: Option<u64>,
 ) -> Result<Loaded, Refusal> {
+    let text = &*crate::scenario::translate_hmc(text, origin)?;
     // Optional fields are written plainly (`caption: "..."`, not `caption: Some("...")`).
     let script: Script = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
