@@ -32,12 +32,8 @@ pub enum Code {
     TooLong,
     /// A power operation: the engine has no power model yet.
     PowerNotSimulated,
-    /// Naming a mover service partition: the engine picks movers itself.
-    MspSelectionNotSimulated,
     /// Virtual adapter mappings: the engine has no virtual I/O adapters yet.
     AdapterMappingNotSimulated,
-    /// `--redundantmsps 1`: the engine runs a move on one mover pair.
-    RedundantMspsNotSimulated,
     /// `dest_lpar_id`: partition ids are derived, not assignable.
     DestLparIdNotSimulated,
     /// An HMC option or resource this simulated HMC does not offer (`--ip`, `-o set`, ...).
@@ -88,9 +84,7 @@ impl Code {
             Code::BadInputData => "HSCLZ003",
             Code::TooLong => "HSCLZ005",
             Code::PowerNotSimulated => "HSCLZ010",
-            Code::MspSelectionNotSimulated => "HSCLZ011",
             Code::AdapterMappingNotSimulated => "HSCLZ012",
-            Code::RedundantMspsNotSimulated => "HSCLZ013",
             Code::DestLparIdNotSimulated => "HSCLZ014",
             Code::OptionNotSimulated => "HSCLZ015",
             Code::MigrationStopped => "HSCLZ020",
@@ -146,7 +140,7 @@ pub const IBM_CODES: [(Code, &str, &str); 3] = [
 ];
 
 /// lpm's own codes: (code, meaning). The README lists these, marked as lpm's own.
-pub const LPM_CODES: [(Code, &str); 26] = [
+pub const LPM_CODES: [(Code, &str); 24] = [
     (
         Code::BadAttributeName,
         "an -F attribute the resource does not have",
@@ -168,16 +162,8 @@ pub const LPM_CODES: [(Code, &str); 26] = [
         "chsysstate: power is not simulated yet",
     ),
     (
-        Code::MspSelectionNotSimulated,
-        "-i source_msp_name/_id, dest_msp_name/_id: the engine picks movers itself",
-    ),
-    (
         Code::AdapterMappingNotSimulated,
         "-i virtual_scsi_mappings, virtual_fc_mappings, vlan_mappings: no virtual I/O adapters in the engine yet",
-    ),
-    (
-        Code::RedundantMspsNotSimulated,
-        "--redundantmsps 1: a move runs on one mover pair",
     ),
     (
         Code::DestLparIdNotSimulated,

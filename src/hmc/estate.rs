@@ -8,9 +8,10 @@
 use std::time::Duration;
 
 use crate::Scenario;
+use crate::engine::MoverRequest;
 use crate::engine::snapshot::{MoveView, PartitionStatus};
 use crate::engine::{Engine, FrameId, PartitionId, Phase, Snapshot};
-use crate::spec::{Action, Processor};
+use crate::spec::{Action, Processor, Redundancy};
 
 /// The simulated estate behind the HMC.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Frame {
     pub memory_used_gib: f64,
     /// Mover service partitions (VIOS with the mover attribute).
     pub msps: u32,
+    /// The engine's movers of the frame, by name, in order, and whether each failed.
+    pub movers: Vec<(String, bool)>,
     /// Moves the movers can run at once.
     pub msp_slots: u32,
     /// The whole frame failed.
@@ -86,6 +89,18 @@ pub struct Migration {
     pub bytes_remaining: u64,
     pub stop_reason: Option<String>,
     pub failure: Option<String>,
+    /// The mover pair it runs on (source, destination), once it has started.
+    pub movers: Option<(String, String)>,
+    /// The standby pair of a redundant move.
+    pub standby: Option<(String, String)>,
+}
+
+/// The movers a move asks for, by the engine's names, and its redundancy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoverChoice {
+    pub source: Option<String>,
+    pub dest: Option<String>,
+    pub redundant: Redundancy,
 }
 
 /// A partition as the HMC layer sees it.
@@ -193,6 +208,13 @@ impl Estate {
                     memory_gib: f.memory_gib,
                     memory_used_gib: f.memory_used_gib,
                     msps: f.msps,
+                    movers: self
+                        .engine
+                        .frame(FrameId::new(i))
+                        .movers()
+                        .iter()
+                        .map(|m| (m.name().to_string(), m.failed()))
+                        .collect(),
                     msp_slots: f.msp_slots,
                     failed: f.failed,
                     msps_failed: f.msps_failed,
@@ -270,10 +292,26 @@ impl Estate {
     }
 
     /// `migrlpar -o v`: every failed check (empty when the move is valid).
-    pub fn validate(&self, lpar: usize, to: usize) -> Result<Vec<Failure>, String> {
-        let v = self
-            .engine
-            .validate(self.partition_id(lpar)?, self.frame_id(to)?);
+    pub fn validate(
+        &self,
+        lpar: usize,
+        to: usize,
+        movers: &MoverChoice,
+    ) -> Result<Vec<Failure>, String> {
+        let p = self.partition_id(lpar)?;
+        let t = self.frame_id(to)?;
+        let from = self.engine.partition(p).frame();
+        let find = |f: FrameId, name: &Option<String>| {
+            name.as_deref()
+                .map(|n| self.engine.find_mover(f, n).map_err(|r| r.message))
+                .transpose()
+        };
+        let request = MoverRequest {
+            source: find(from, &movers.source)?,
+            target: find(t, &movers.dest)?,
+            redundant: movers.redundant,
+        };
+        let v = self.engine.validate_request(p, t, &request);
         Ok(v.checks
             .iter()
             .filter(|c| !c.passed)
@@ -285,8 +323,14 @@ impl Estate {
     }
 
     /// Starts (or queues) a move; the engine validates it again.
-    pub fn migrate(&mut self, lpar: usize, to: usize) -> Result<(), String> {
-        let action = Action::migrate(self.engine_name(lpar)?, self.frame_name(to)?);
+    pub fn migrate(&mut self, lpar: usize, to: usize, movers: &MoverChoice) -> Result<(), String> {
+        let action = Action::Migrate {
+            partition: self.engine_name(lpar)?,
+            to: self.frame_name(to)?,
+            source_msp: movers.source.clone(),
+            dest_msp: movers.dest.clone(),
+            redundant: movers.redundant,
+        };
         self.apply(&action)
     }
 
@@ -343,6 +387,8 @@ fn migration(m: &MoveView, page_bytes: u64, frame_of: &dyn Fn(&str) -> usize) ->
         },
         stop_reason: m.stop_reason.clone(),
         failure: m.failure.clone(),
+        movers: m.movers.clone(),
+        standby: m.standby_movers.clone(),
     }
 }
 
@@ -381,11 +427,13 @@ mod tests {
         let v = e.view();
         assert_eq!(v.frames.len(), 2);
         let backup = v.lpars.iter().find(|l| l.name == "backup01").unwrap();
-        let failed = e.validate(backup.index, 1).unwrap();
+        let failed = e
+            .validate(backup.index, 1, &MoverChoice::default())
+            .unwrap();
         assert_eq!(failed.len(), 1);
         assert_eq!(failed[0].check, Check::NoDedicatedIo);
         let web = v.lpars.iter().find(|l| l.name == "web01").unwrap().index;
-        e.migrate(web, 1).unwrap();
+        e.migrate(web, 1, &MoverChoice::default()).unwrap();
         e.advance(0.5);
         let m = e.view().lpars[web].moving().cloned().unwrap();
         assert_eq!((m.from, m.to, m.phase), (0, 1, MovePhase::Transferring));

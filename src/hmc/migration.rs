@@ -7,11 +7,12 @@
 use super::bounds::{MAX_WAIT_MINUTES, WAIT_SLICE_S};
 use super::codes::{Code, HmcError};
 use super::command::{InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
-use super::estate::{Check, Estate, Failure, Lpar, MovePhase, View};
+use super::estate::{Check, Estate, Failure, Lpar, MovePhase, MoverChoice, View};
 use super::execute::{Outcome, operating_system};
 use super::format::printable;
 use super::records::{DEFAULT_POOL, fc_adapters, lpar_id, msps};
 use super::unsupported;
+use crate::spec::Redundancy;
 
 /// Runs one migrlpar command.
 pub fn run(estate: &mut Estate, m: &Migrlpar) -> Outcome {
@@ -33,6 +34,8 @@ struct Plan {
     /// The destination frame (m and v).
     to: Option<usize>,
     to_name: String,
+    /// The movers `-i` names and `--redundantmsps`.
+    movers: MoverChoice,
 }
 
 fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
@@ -42,13 +45,18 @@ fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
         .as_deref()
         .map(|t| operating_system(view, t))
         .transpose()?;
+    let mut movers = MoverChoice {
+        redundant: match m.redundant_msps {
+            None | Some(RedundantMsps::No) => Redundancy::Off,
+            Some(RedundantMsps::Required) => Redundancy::Required,
+            Some(RedundantMsps::IfAvailable) => Redundancy::IfAvailable,
+        },
+        ..MoverChoice::default()
+    };
     if let Some(to) = to {
         for attr in &m.input {
-            input_attr(view, from, to, attr)?;
+            input_attr(view, from, to, attr, &mut movers)?;
         }
-    }
-    if m.redundant_msps == Some(RedundantMsps::Required) {
-        return Err(unsupported::redundant_msps_required());
     }
     // Stop and recover also find a partition that already runs on the destination (a move in
     // its pull phase, or one that failed there); the others only what runs on the source.
@@ -91,41 +99,55 @@ fn prepare(view: &View, m: &Migrlpar) -> Result<Plan, HmcError> {
         lpars,
         to,
         to_name: to.map(|t| view.frames[t].name.clone()).unwrap_or_default(),
+        movers,
     })
 }
 
-/// Checks one `-i` attribute: what names an object must name one that exists; what the
-/// engine cannot honour yet is refused, naming the attribute.
-fn input_attr(view: &View, from: usize, to: usize, attr: &InputAttr) -> Result<(), HmcError> {
-    let msp_exists = |frame: usize, name: Option<&str>, id: Option<u32>| -> Result<(), HmcError> {
-        let found = msps(view, frame)
-            .iter()
-            .any(|(n, i)| name.is_none_or(|x| x == n) && id.is_none_or(|x| x == *i));
-        match (found, name, id) {
-            (true, _, _) => Ok(()),
-            (false, Some(n), Some(i)) => Err(HmcError::new(
-                Code::ObjectNotFound,
-                format!(
-                    "The partition named {} with ID {i} was not found.",
-                    printable(n)
-                ),
-            )),
-            (false, Some(n), None) => Err(HmcError::partition_not_found(&printable(n))),
-            (false, None, id) => Err(HmcError::partition_id_not_found(id.unwrap_or(0))),
-        }
-    };
+/// Checks one `-i` attribute: what names an object must name one that exists; the movers it
+/// names go into `movers`; what the engine cannot honour yet is refused, naming the attribute.
+fn input_attr(
+    view: &View,
+    from: usize,
+    to: usize,
+    attr: &InputAttr,
+    movers: &mut MoverChoice,
+) -> Result<(), HmcError> {
+    let msp_exists =
+        |frame: usize, name: Option<&str>, id: Option<u32>| -> Result<String, HmcError> {
+            let found = msps(view, frame)
+                .into_iter()
+                .find(|(n, i)| name.is_none_or(|x| x == n) && id.is_none_or(|x| x == *i));
+            match (found, name, id) {
+                (Some((n, _)), _, _) => Ok(n),
+                (None, Some(n), Some(i)) => Err(HmcError::new(
+                    Code::ObjectNotFound,
+                    format!(
+                        "The partition named {} with ID {i} was not found.",
+                        printable(n)
+                    ),
+                )),
+                (None, Some(n), None) => Err(HmcError::partition_not_found(&printable(n))),
+                (None, None, id) => Err(HmcError::partition_id_not_found(id.unwrap_or(0))),
+            }
+        };
     match attr {
+        // Named movers are the engine's own: the move runs on them (validation says if one
+        // failed).
         InputAttr::SourceMspName(n) => {
-            msp_exists(from, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+            movers.source = Some(msp_exists(from, Some(n), None)?);
+            Ok(())
         }
         InputAttr::SourceMspId(i) => {
-            msp_exists(from, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+            movers.source = Some(msp_exists(from, None, Some(*i))?);
+            Ok(())
         }
         InputAttr::DestMspName(n) => {
-            msp_exists(to, Some(n), None).and(Err(unsupported::msp_selection(attr.name())))
+            movers.dest = Some(msp_exists(to, Some(n), None)?);
+            Ok(())
         }
         InputAttr::DestMspId(i) => {
-            msp_exists(to, None, Some(*i)).and(Err(unsupported::msp_selection(attr.name())))
+            movers.dest = Some(msp_exists(to, None, Some(*i))?);
+            Ok(())
         }
         InputAttr::VirtualScsiMappings(ms) | InputAttr::VirtualFcMappings(ms) => {
             for mapping in ms {
@@ -238,7 +260,7 @@ fn validate_all(estate: &Estate, plan: &Plan) -> Result<Vec<(usize, Vec<HmcError
         .iter()
         .map(|&l| {
             let name = &view.lpars[l].name;
-            let failures = estate.validate(l, to).map_err(|m| {
+            let failures = estate.validate(l, to, &plan.movers).map_err(|m| {
                 HmcError::new(
                     Code::ActionRefused,
                     format!("Cannot validate {name}: {}", sentence(&m)),
@@ -279,7 +301,7 @@ fn migrate(estate: &mut Estate, plan: &Plan, wait_minutes: Option<u32>) -> Outco
             errors.extend(errs);
             continue;
         }
-        match plan.to.map(|to| estate.migrate(l, to)) {
+        match plan.to.map(|to| estate.migrate(l, to, &plan.movers)) {
             Some(Ok(())) => started.push(l),
             Some(Err(m)) => errors.push(HmcError::new(
                 Code::ActionRefused,

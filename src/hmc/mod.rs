@@ -77,7 +77,8 @@
 //! - Derived values: lpar_id (position in the scenario, from 1); type_model by generation
 //!   (POWER6/6+ 9117-MMA, POWER7 8231-E2B, POWER8 8286-42A, POWER9 9009-42A, POWER10
 //!   9105-42A) and serial_num `21` + the frame's position; a failed frame in state `Error`;
-//!   mover service partitions named `FRAME-viosN` with lpar ids after the client partitions';
+//!   mover service partitions as the engine names them (`vios1`, `vios2`... per frame) with
+//!   lpar ids after the client partitions';
 //!   one shared pool `DefaultPool` (id 0); memory in MB with no firmware reserve; virtual
 //!   processors = processing units rounded up; not-activated partitions at 0 current memory and
 //!   processors.

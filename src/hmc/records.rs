@@ -14,15 +14,18 @@ pub fn lpar_id(l: &Lpar) -> u32 {
     (l.index as u32).saturating_add(1)
 }
 
-/// The mover service partitions of a frame: (name, lpar id). Ids follow the client
-/// partitions' so that they never collide.
+/// The mover service partitions of a frame: (the engine's name, lpar id). Ids follow the
+/// client partitions' so that they never collide.
 pub fn msps(view: &View, frame: usize) -> Vec<(String, u32)> {
     let Some(f) = view.frames.get(frame) else {
         return Vec::new();
     };
+    // Ids are per managed system, as on the HMC: after the clients' on every frame.
     let first = (view.lpars.len() as u32).saturating_add(1);
-    (0..f.msps)
-        .map(|k| (format!("{}-vios{}", f.name, k + 1), first.saturating_add(k)))
+    f.movers
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| (name.clone(), first.saturating_add(k as u32)))
         .collect()
 }
 
@@ -371,6 +374,19 @@ pub fn migr_lpar_record(view: &View, l: &Lpar, frame: usize) -> Record {
                 r.push(("dest_sys_name", view.frames[m.to].name.clone()));
                 r.push(("dest_lpar_id", lpar_id(l).to_string()));
             }
+            // The mover pair the engine runs it on (none while it queues for a slot).
+            if let Some((src, dst)) = &m.movers {
+                let id = |f: usize, n: &str| {
+                    msps(view, f)
+                        .into_iter()
+                        .find(|(name, _)| name == n)
+                        .map_or(String::new(), |(_, i)| i.to_string())
+                };
+                r.push(("source_msp_name", src.clone()));
+                r.push(("source_msp_id", id(m.from, src)));
+                r.push(("dest_msp_name", dst.clone()));
+                r.push(("dest_msp_id", id(m.to, dst)));
+            }
             r.push(("bytes_transmitted", m.bytes_transmitted.to_string()));
             r.push(("bytes_remaining", m.bytes_remaining.to_string()));
         }
@@ -392,10 +408,17 @@ pub fn migr_msp_records(view: &View, from: usize, to: usize) -> Vec<Record> {
     if !movers_up(&view.frames[from]) || !movers_up(&view.frames[to]) {
         return Vec::new();
     }
-    let dest = msps(view, to);
+    let working = |f: usize| {
+        let frame = &view.frames[f];
+        msps(view, f)
+            .into_iter()
+            .filter(|(n, _)| frame.movers.iter().any(|(m, failed)| m == n && !failed))
+            .collect::<Vec<_>>()
+    };
+    let dest = working(to);
     let names: Vec<String> = dest.iter().map(|(n, _)| n.clone()).collect();
     let ids: Vec<String> = dest.iter().map(|(_, i)| i.to_string()).collect();
-    msps(view, from)
+    working(from)
         .into_iter()
         .map(|(name, id)| {
             vec![

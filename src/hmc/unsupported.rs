@@ -31,18 +31,6 @@ pub fn partition_power() -> HmcError {
     )
 }
 
-/// `-i source_msp_name|source_msp_id|dest_msp_name|dest_msp_id`: the engine chooses the
-/// movers of a move itself and has no per-MSP identity yet.
-pub fn msp_selection(attr: &str) -> HmcError {
-    HmcError::new(
-        Code::MspSelectionNotSimulated,
-        format!(
-            "The attribute {attr} is not supported by this simulated HMC yet: the engine chooses \
-             the mover service partitions of a move itself."
-        ),
-    )
-}
-
 /// `-i virtual_scsi_mappings|virtual_fc_mappings|vlan_mappings`: the engine has no virtual
 /// I/O adapters yet (lslparmigr -r virtualio derives them from the partition's VLANs and SANs).
 pub fn adapter_mappings(attr: &str) -> HmcError {
@@ -52,16 +40,6 @@ pub fn adapter_mappings(attr: &str) -> HmcError {
             "The attribute {attr} is not supported by this simulated HMC yet: virtual I/O \
              adapters and their mappings are not simulated."
         ),
-    )
-}
-
-/// `--redundantmsps 1` (must use redundant MSPs): a move runs on one mover pair. 0 (do not)
-/// and 2 (if available; they are not) are honoured as they are.
-pub fn redundant_msps_required() -> HmcError {
-    HmcError::new(
-        Code::RedundantMspsNotSimulated,
-        "The option --redundantmsps 1 is not supported by this simulated HMC yet: a move runs \
-         on one pair of mover service partitions.",
     )
 }
 

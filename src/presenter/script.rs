@@ -153,8 +153,10 @@ pub fn load_str(
     dir: Option<&Path>,
     available_bytes: Option<u64>,
 ) -> Result<Loaded, Refusal> {
-    // A byte-order mark is dropped, as for scenarios (the offsets below are into `text`).
+    // A byte-order mark is dropped, as for scenarios (the offsets below are into `text`);
+    // `Hmc("...")` steps become the actions they mean, on the same lines.
     let text = crate::scenario::read::strip_bom(text);
+    let text = &*crate::scenario::translate_hmc(text, origin)?;
     // Optional fields are written plainly (`caption: "..."`, not `caption: Some("...")`).
     let script: Script = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)

@@ -4,8 +4,11 @@
 //! semantic checks of [`Scenario::problems`], which report every problem at once. A scenario that
 //! fails either pass is refused whole: no half-loaded world reaches the engine.
 
+mod hmc_action;
 mod locate;
 pub mod read;
+
+pub use hmc_action::{action_of as hmc_action_of, translate as translate_hmc};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -127,6 +130,7 @@ impl Scenario {
         origin: &str,
         available_bytes: Option<u64>,
     ) -> Result<Scenario, Refusal> {
+        let text = &*hmc_action::translate(text, origin)?;
         let scenario = Scenario::parse(text, origin).map_err(|m| Refusal { messages: vec![m] })?;
         let problems = scenario.problems(available_bytes);
         if problems.is_empty() {
