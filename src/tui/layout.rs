@@ -31,17 +31,50 @@ pub struct Plan {
     pub hints: Rect,
     /// The frames show one usage line instead of two bars.
     pub compact: bool,
+    /// Every move in flight (and the evacuations), when there is any.
+    pub moves: Option<Rect>,
+    /// More than two frames: an estate overview beside the focused frame's partitions.
+    pub estate: bool,
 }
 
 impl Plan {
     /// The regions of `screen` for `app`'s partitions, banner and log pane; None below 80x24.
     pub fn of(app: &App, screen: Rect) -> Option<Plan> {
-        Plan::new(
-            screen,
-            app.snap.partitions.len(),
-            banner_height(app, screen.width),
-            app.show_log,
-        )
+        let estate = app.snap.systems.len() > 2;
+        // The table sizes to what the focused frame holds (an estate shows one frame's rows).
+        let rows = if estate {
+            app.rows(app.focus).len().max(app.snap.systems.len())
+        } else {
+            app.snap.partitions.len()
+        };
+        let mut plan = Plan::new(screen, rows, banner_height(app, screen.width), app.show_log)?;
+        plan.estate = estate;
+        let lines = moves_lines(app);
+        if lines > 0 {
+            plan.carve_moves(lines);
+        }
+        Some(plan)
+    }
+
+    /// Takes the rows of the all-moves pane from the top of the detail pane, leaving the
+    /// detail at least 8 rows.
+    fn carve_moves(&mut self, lines: usize) {
+        let room = self.detail.height.saturating_sub(8);
+        let cap = if self.compact { 4 } else { 10 };
+        // A title line and a header line, then a row per move.
+        let h = (lines as u16 + 2).min(cap).min(room);
+        if h < 3 {
+            return;
+        }
+        self.moves = Some(Rect {
+            height: h,
+            ..self.detail
+        });
+        self.detail = Rect {
+            y: self.detail.y + h,
+            height: self.detail.height - h,
+            ..self.detail
+        };
     }
 
     /// With a presenter banner of `banner` rows under the header and the log pane only when
@@ -86,8 +119,22 @@ impl Plan {
             log: (log_h > 0).then_some(log),
             hints,
             compact,
+            moves: None,
+            estate: false,
         })
     }
+}
+
+/// Rows the all-moves pane wants: one per move it lists (in flight or failed). 0 while it
+/// would list at most one and no evacuation runs, since the detail pane already shows a lone
+/// move in full.
+pub fn moves_lines(app: &App) -> usize {
+    let listed = super::render::moves::listed(app).len();
+    let evacuating = app.snap.evacuations.iter().any(|e| e.finished_s.is_none());
+    if listed < 2 && !evacuating {
+        return 0;
+    }
+    listed.max(1)
 }
 
 /// Rows the presenter's banner takes on a screen `width` wide (0 when no script plays).

@@ -14,6 +14,23 @@ use crate::tui::fmt;
 use crate::tui::layout::Plan;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, plan: &Plan) {
+    if plan.estate {
+        // An estate: the overview of every frame, and the focused frame's partitions beside it.
+        let over_w = if area.width >= 150 {
+            62
+        } else if area.width >= 120 {
+            54
+        } else {
+            36
+        };
+        let [over, one] =
+            Layout::horizontal([Constraint::Length(over_w), Constraint::Min(30)]).areas(area);
+        super::estate::draw(frame, over, app);
+        if let Some(sys) = app.snap.systems.get(app.focus.index()) {
+            draw_frame(frame, one, app, plan, app.focus, sys);
+        }
+        return;
+    }
     let n = app.snap.systems.len().max(1);
     let areas = Layout::horizontal(vec![Constraint::Ratio(1, n as u32); n]).split(area);
     for (i, sys) in app.snap.systems.iter().enumerate() {
@@ -25,7 +42,14 @@ fn processor(sys: &SystemView) -> String {
     format!("{:?}", sys.processor).to_uppercase()
 }
 
-fn draw_frame(frame: &mut Frame, area: Rect, app: &App, plan: &Plan, i: FrameId, sys: &SystemView) {
+pub(super) fn draw_frame(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    plan: &Plan,
+    i: FrameId,
+    sys: &SystemView,
+) {
     let t = &app.theme;
     let focused = app.focus == i;
     let rows = app.rows(i);

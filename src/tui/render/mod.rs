@@ -4,12 +4,14 @@
 pub mod banner;
 pub mod chart;
 pub mod detail;
+pub mod estate;
 pub mod frames;
 pub mod header;
 pub mod help;
 pub mod hints;
 pub mod log;
 pub mod memory_map;
+pub mod moves;
 pub mod popup;
 
 use ratatui::Frame;
@@ -36,6 +38,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         banner::draw(frame, r, app);
     }
     frames::draw(frame, plan.frames, app, &plan);
+    if let Some(r) = plan.moves {
+        moves::draw(frame, r, app);
+    }
     detail::draw(frame, plan.detail, app);
     if let Some(r) = plan.log {
         log::draw(frame, r, app);

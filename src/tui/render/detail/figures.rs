@@ -195,11 +195,22 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
             Span::raw(fmt::ms(m.expected_downtime_ms)),
             pred.map(|pr| fmt::ms(pr.downtime_ms)),
         ));
-        out.push(fig(
-            "Switch-over in",
-            Span::raw(m.eta_switchover_s.map_or("—".into(), fmt::secs)),
-            pred.map(|pr| format!("after {}", fmt::secs(pr.precopy_s))),
-        ));
+        // A move whose path is down carries nothing: an ETA at a rate of zero is absurd.
+        match m.stalled_s {
+            Some(s) => out.push(fig(
+                "Switch-over in",
+                Span::styled(
+                    format!("stalled: path down since {}", fmt::clock(app.snap.t - s)),
+                    t.bad,
+                ),
+                None,
+            )),
+            None => out.push(fig(
+                "Switch-over in",
+                Span::raw(m.eta_switchover_s.map_or("—".into(), fmt::secs)),
+                pred.map(|pr| format!("after {}", fmt::secs(pr.precopy_s))),
+            )),
+        }
     } else if let Some(d) = m.downtime_ms {
         out.push(fig(
             "Downtime",
@@ -210,7 +221,8 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
     out.push(fig(
         "Elapsed",
         Span::raw(fmt::secs(elapsed)),
-        pred.map(|pr| format!("total {}", fmt::secs(pr.total_s))),
+        pred.filter(|_| m.stalled_s.is_none())
+            .map(|pr| format!("total {}", fmt::secs(pr.total_s))),
     ));
     out.push(fig(
         "Data sent",
