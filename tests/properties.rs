@@ -139,6 +139,8 @@ fn system(i: usize) -> impl Strategy<Value = SystemSpec> {
             sans: vec!["prod".into()],
             msps,
             mover_gbps: None,
+            power: None,
+            powered_off: false,
         })
 }
 
@@ -165,6 +167,7 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                 users,
                 workload,
                 zero_percent,
+                cpu_load: None,
             )| {
                 PartitionSpec {
                     name: String::new(),
@@ -179,6 +182,7 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                     users,
                     workload,
                     zero_percent,
+                    cpu_load: None,
                 }
             },
         )
