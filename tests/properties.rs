@@ -167,7 +167,6 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                 users,
                 workload,
                 zero_percent,
-                cpu_load: None,
             )| {
                 PartitionSpec {
                     name: String::new(),
