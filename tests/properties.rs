@@ -118,6 +118,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     pull_timeout_s,
                     stall_rounds,
                     precopy,
+                    ..Policy::default()
                 }
             },
         )
