@@ -27,6 +27,8 @@ pub(super) struct Energy {
     joules: Vec<f64>,
     /// Each frame's time powered off up to `since_ns`, ns.
     off_ns: Vec<u64>,
+    /// Each frame was off when the interval opened (its state then, not now).
+    off: Vec<bool>,
     since_ns: u64,
     /// `Engine::emitted` when the watts were last worked out.
     seen: u64,
@@ -139,10 +141,11 @@ impl Engine {
         e.joules.resize(frames, 0.0);
         e.off_ns.resize(frames, 0);
         e.watts.resize(frames, 0.0);
+        e.off.resize(frames, false);
         let dt = at_ns.saturating_sub(e.since_ns);
         for f in 0..frames {
             e.joules[f] += e.watts[f] * dt as f64 / 1e9;
-            if self.world.frames[f].power_state == PowerState::PoweredOff {
+            if e.off[f] {
                 e.off_ns[f] += dt;
             }
         }
@@ -160,8 +163,15 @@ impl Engine {
                 }
             })
             .collect();
+        let off: Vec<bool> = self
+            .world
+            .frames
+            .iter()
+            .map(|f| f.power_state == PowerState::PoweredOff)
+            .collect();
         let e = &mut self.energy;
         e.watts = watts;
+        e.off = off;
         e.since_ns = at_ns;
         e.seen = self.emitted;
     }
@@ -181,7 +191,7 @@ impl Engine {
                 let watts = e.watts.get(k).copied().unwrap_or(0.0);
                 let joules = e.joules.get(k).copied().unwrap_or(0.0) + watts * dt as f64 / 1e9;
                 let off = e.off_ns.get(k).copied().unwrap_or(0)
-                    + if frame.power_state == PowerState::PoweredOff {
+                    + if e.off.get(k).copied().unwrap_or(false) {
                         dt
                     } else {
                         0
