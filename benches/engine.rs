@@ -21,6 +21,8 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
         sans: vec!["prod".into()],
         msps: 1,
         mover_gbps: None,
+        power: None,
+        powered_off: false,
     };
     Scenario {
         name: "bench".into(),
@@ -45,6 +47,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
             users: 100,
             workload,
             zero_percent: 0.0,
+            cpu_load: None,
         }],
         policy: Policy::default(),
         script: vec![],

@@ -34,6 +34,8 @@ fn big_estate() -> Scenario {
             sans: vec!["prod".into()],
             msps: 2,
             mover_gbps: Some(10.0),
+            power: None,
+            powered_off: false,
         })
         .collect();
     let rest_gib = (256.0 * 1024.0 - EVACUATED as f64 * 8.0) / (PARTITIONS - EVACUATED) as f64;
@@ -56,6 +58,7 @@ fn big_estate() -> Scenario {
                 sans: vec!["prod".into()],
                 users: 10,
                 zero_percent: 0.0,
+                cpu_load: None,
                 workload: match i % 3 {
                     0 => Workload::Uniform { writes_mib_s: 20.0 },
                     1 => Workload::Hotspot {

@@ -649,10 +649,16 @@ fn run(
         writeln!(
             out,
             "{}",
-            report::summary_json(&Summary::new(end, &tally, in_flight.len()))
+            report::summary_json(&Summary::new(end, &tally, in_flight.len()).with_energy(&engine))
         )
     } else {
-        write!(out, "{}", report::text_summary(end, &tally, &in_flight))
+        write!(out, "{}", report::text_summary(end, &tally, &in_flight)).and_then(|()| {
+            if engine.energy_in_use() {
+                write!(out, "{}", report::energy_table(&engine.energy_report(end)))
+            } else {
+                Ok(())
+            }
+        })
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) if fail_on_loss && lost_data(&tally) => Ok(ExitCode::from(LOSS_STATUS)),

@@ -283,6 +283,19 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
             Level::Info,
             format!("{partition}: restarted on its repaired frame"),
         ),
+        EventKind::FramePoweringOff { system } => (Level::Info, format!("{system}: powering off")),
+        EventKind::FramePoweredOff { system } => (Level::Info, format!("{system}: powered off")),
+        EventKind::FramePoweringOn { system, boot_s } => (
+            Level::Info,
+            format!("{system}: powering on ({boot_s:.0} s to boot)"),
+        ),
+        EventKind::FrameOperating { system } => (
+            Level::Info,
+            format!("{system}: operating, ready for partitions"),
+        ),
+        EventKind::CpuLoadChanged { partition, percent } => {
+            (Level::Info, format!("{partition}: CPU load {percent:.0}%"))
+        }
         EventKind::FinalPhaseChanged { phase } => (
             Level::Info,
             format!("policy: final phase {}", phase.label()),

@@ -118,6 +118,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     pull_timeout_s,
                     stall_rounds,
                     precopy,
+                    ..Policy::default()
                 }
             },
         )
@@ -139,6 +140,8 @@ fn system(i: usize) -> impl Strategy<Value = SystemSpec> {
             sans: vec!["prod".into()],
             msps,
             mover_gbps: None,
+            power: None,
+            powered_off: false,
         })
 }
 
@@ -179,6 +182,7 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                     users,
                     workload,
                     zero_percent,
+                    cpu_load: None,
                 }
             },
         )

@@ -209,6 +209,8 @@ impl Measured {
             sans: vec![],
             msps: 1,
             mover_gbps: None,
+            power: None,
+            powered_off: false,
         };
         let cap_mib_s = max_bandwidth / (1u64 << 20) as f64;
         Scenario {
@@ -238,6 +240,7 @@ impl Measured {
                     hot_share: 1.0,
                 },
                 zero_percent: self.zero_pages as f64 / self.pages as f64 * 100.0,
+                cpu_load: None,
             }],
             policy: Policy {
                 switchover: Switchover::DowntimeLimit {

@@ -22,6 +22,8 @@ pub fn estate() -> Scenario {
         sans: vec!["prod".into()],
         msps: 2,
         mover_gbps: None,
+        power: None,
+        powered_off: false,
     };
     let partitions = (0..PARTITIONS)
         .map(|i| {
@@ -58,6 +60,7 @@ pub fn estate() -> Scenario {
                     _ => Workload::Idle,
                 },
                 zero_percent: 0.0,
+                cpu_load: None,
             }
         })
         .collect();

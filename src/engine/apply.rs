@@ -327,6 +327,18 @@ impl Engine {
                     format!("{stopped} moves stopped"),
                 ))
             }
+            Action::PowerOff { system } => {
+                let f = self.find_frame(system)?;
+                self.power_off(f)
+            }
+            Action::PowerOn { system } => {
+                let f = self.find_frame(system)?;
+                self.power_on(f)
+            }
+            Action::SetCpuLoad { partition, percent } => {
+                let p = self.find_partition(partition)?;
+                self.set_cpu_load(p, *percent)
+            }
             Action::SetFinalPhase { phase } => {
                 self.policy.final_phase = *phase;
                 self.emit(now, EventKind::FinalPhaseChanged { phase: *phase });

@@ -89,7 +89,10 @@ impl Engine {
 
     /// True when nothing is left to happen on its own: no move in flight, no scripted action due.
     pub fn is_settled(&self) -> bool {
-        self.script.done() && self.in_flight.is_empty() && self.link_faults.clear()
+        self.script.done()
+            && self.in_flight.is_empty()
+            && self.link_faults.clear()
+            && !self.power_in_transition()
     }
 
     /// Simulated time of the next scripted action, if any.

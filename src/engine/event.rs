@@ -192,6 +192,27 @@ pub enum EventKind {
     FinalPhaseChanged {
         phase: FinalPhase,
     },
+    /// `PowerOff`: the frame shuts down (no partition runs there).
+    FramePoweringOff {
+        system: String,
+    },
+    FramePoweredOff {
+        system: String,
+    },
+    /// `PowerOn`: the frame boots, for `boot_s`.
+    FramePoweringOn {
+        system: String,
+        boot_s: f64,
+    },
+    /// The frame operates: partitions may run and land there.
+    FrameOperating {
+        system: String,
+    },
+    /// A partition keeps `percent` of its processors busy from now on.
+    CpuLoadChanged {
+        partition: String,
+        percent: f64,
+    },
 }
 
 /// Why pre-copy ended.
@@ -323,6 +344,11 @@ impl Event {
             EventKind::FinalPhaseChanged { .. } => "final_phase_changed",
             EventKind::Repaired { .. } => "repaired",
             EventKind::PartitionRestarted { .. } => "partition_restarted",
+            EventKind::FramePoweringOff { .. } => "frame_powering_off",
+            EventKind::FramePoweredOff { .. } => "frame_powered_off",
+            EventKind::FramePoweringOn { .. } => "frame_powering_on",
+            EventKind::FrameOperating { .. } => "frame_operating",
+            EventKind::CpuLoadChanged { .. } => "cpu_load_changed",
         }
     }
 }

@@ -36,6 +36,7 @@ mod image;
 mod lifecycle;
 pub mod moves;
 pub mod outcome;
+pub mod power;
 pub mod predictor;
 mod qemu;
 mod rest;
@@ -56,6 +57,7 @@ pub use ids::{FrameId, MoveId, PartitionId};
 pub use image::{MAP_CELLS, verify};
 pub use moves::{BytesByPhase, Move, MoverRequest, Phase, RateSample, Route};
 pub use outcome::{Applied, Effect, Outcome, Reason, Refused};
+pub use power::{EnergyReport, FrameEnergy};
 pub use predictor::Prediction;
 pub use snapshot::Snapshot;
 pub use validation::{Check, Reservations, Validation};
@@ -98,6 +100,9 @@ pub struct Engine {
     shares: transfer::Shares,
     /// The moves a step walks, kept between steps.
     stepping: Vec<MoveId>,
+    /// Events emitted so far (the energy ledger looks whether the world changed).
+    emitted: u64,
+    energy: power::Energy,
 }
 
 impl Engine {
@@ -128,6 +133,8 @@ impl Engine {
             events: Vec::new(),
             shares: transfer::Shares::default(),
             stepping: Vec::new(),
+            emitted: 0,
+            energy: power::Energy::new(s),
         })
     }
 
@@ -135,10 +142,16 @@ impl Engine {
     fn step(&mut self) {
         let t0 = self.clock.now_ns;
         let first_event = self.events.len();
+        // Frames end powering off or on; what changed since the last step draws from now.
+        if self.power_in_transition() {
+            self.finish_power_transitions(t0);
+        }
+        self.account_energy(t0);
         // Scripted actions due now, in file order.
         while let Some(action) = self.script.due(t0) {
             let _ = self.apply(&action);
         }
+        self.account_energy(t0);
         // Faults: outages end; moves whose path is broken stall, fail or are lost.
         self.expire_link_faults(t0);
         self.check_paths(t0);
@@ -175,6 +188,8 @@ impl Engine {
         if !self.queue.is_empty() {
             self.start_queued();
         }
+        // Lands, losses and restarts of this step draw from its end.
+        self.account_energy(t0 + STEP_NS);
         // Moves are stepped one after another, but their events fall at fractional instants
         // inside the step: put them in time order (stable, so causes stay before effects).
         self.events[first_event..].sort_by(|a, b| a.t.total_cmp(&b.t));
@@ -186,6 +201,7 @@ impl Engine {
     }
 
     fn emit(&mut self, at_ns: u64, kind: EventKind) {
+        self.emitted += 1;
         self.events.push(Event {
             t: at_ns as f64 / 1e9,
             kind,

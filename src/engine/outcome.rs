@@ -58,6 +58,10 @@ pub enum Effect {
     },
     /// A policy setting changed.
     PolicyChanged,
+    /// A frame began powering off or on.
+    Power {
+        frame: FrameId,
+    },
 }
 
 /// Why an action was refused.
@@ -84,6 +88,10 @@ pub enum Reason {
     /// The action would change nothing: the fault is already in force, the adapters are
     /// already gone.
     NoChange,
+    /// The frame's power state does not allow it (off already, not off, failed).
+    PowerState,
+    /// Partitions run on the frame or moves involve it: it cannot be powered off.
+    FrameInUse,
 }
 
 /// An applied action: what it did, in words and in kind.

@@ -376,8 +376,14 @@ impl<'a> Ledger<'a> {
             .filter(|&&f| self.movers(f) == 0)
             .map(|&f| {
                 let name = world.frame_name(f);
+                let state = world.frame(f).power_state();
+                let power = world.frame(f).power_state();
                 if self.failed[f.index()] {
                     format!("{name} (the frame is down)")
+                } else if power != crate::spec::PowerState::Operating {
+                    format!("{name} (the frame is {})", power.label())
+                } else if state != crate::spec::PowerState::Operating {
+                    format!("{name} (the frame is {}, not Operating)", state.label())
                 } else if world.frame(f).movers_failed() {
                     format!("{name} (its movers failed)")
                 } else {

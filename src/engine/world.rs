@@ -4,7 +4,11 @@
 use super::ids::{FrameId, MoveId, PartitionId};
 use super::outcome::Refused;
 use crate::sim::{Link, PageMemory, SimRng, WorkloadGen};
-use crate::spec::{LinkSpec, PartitionRef, PartitionSpec, PartitionState, Scenario, SystemSpec};
+use crate::spec::world::DEFAULT_CPU_LOAD;
+use crate::spec::{
+    LinkSpec, PartitionRef, PartitionSpec, PartitionState, PowerSpec, PowerState, Scenario,
+    SystemSpec,
+};
 
 /// A mover service partition: a VIOS that streams partitions' memory through its own adapter.
 #[derive(Debug, Clone)]
@@ -44,6 +48,11 @@ pub struct Frame {
     /// The whole frame failed (`FrameFail`).
     pub(super) failed: bool,
     pub(super) movers: Vec<Mover>,
+    /// Its power model (the scenario's or its generation's assumed one).
+    pub(super) power: PowerSpec,
+    pub(super) power_state: PowerState,
+    /// When a power transition under way ends, ns.
+    pub(super) transition_ends_ns: Option<u64>,
 }
 
 impl Frame {
@@ -59,6 +68,19 @@ impl Frame {
         self.failed
     }
 
+    pub fn power(&self) -> &PowerSpec {
+        &self.power
+    }
+
+    pub fn power_state(&self) -> PowerState {
+        self.power_state
+    }
+
+    /// It can host partitions and moves: operating, and not failed.
+    pub fn operating(&self) -> bool {
+        self.power_state == PowerState::Operating && !self.failed
+    }
+
     /// It has movers and every one of them failed.
     pub fn movers_failed(&self) -> bool {
         !self.movers.is_empty() && self.movers.iter().all(|m| m.failed)
@@ -70,7 +92,7 @@ impl Frame {
 
     /// Movers that can carry a move now.
     pub fn working_movers(&self) -> u32 {
-        if self.failed {
+        if self.failed || self.power_state != PowerState::Operating {
             0
         } else {
             self.movers.iter().filter(|m| !m.failed).count() as u32
@@ -100,6 +122,8 @@ pub struct Partition {
     pub(super) synced_ns: u64,
     pub(super) writer: WorkloadGen,
     pub(super) cpu_throttle_pct: f64,
+    /// The share of its processors it keeps busy, percent.
+    pub(super) cpu_load_pct: f64,
     pub(super) bandwidth_cap_mib_s: Option<f64>,
     /// Time the partition still has to spend stalled on demand faults, ns.
     pub(super) stall_ns: f64,
@@ -128,6 +152,7 @@ impl Partition {
             synced_ns: 0,
             writer: WorkloadGen::new(SimRng::new(seed, &stream)),
             cpu_throttle_pct: 0.0,
+            cpu_load_pct: spec.cpu_load.unwrap_or(DEFAULT_CPU_LOAD),
             bandwidth_cap_mib_s: None,
             stall_ns: 0.0,
             writes: 0,
@@ -184,6 +209,19 @@ impl Partition {
 
     pub fn cpu_throttle_pct(&self) -> f64 {
         self.cpu_throttle_pct
+    }
+
+    pub fn cpu_load_pct(&self) -> f64 {
+        self.cpu_load_pct
+    }
+
+    /// Processors it keeps busy now: its load of its processors while it runs, none otherwise.
+    pub fn cpus_busy(&self) -> f64 {
+        if self.is_running() {
+            self.spec.cpus * self.cpu_load_pct / 100.0
+        } else {
+            0.0
+        }
     }
 
     pub fn bandwidth_cap_mib_s(&self) -> Option<f64> {
@@ -252,6 +290,13 @@ impl World {
                     Frame {
                         spec: spec.clone(),
                         failed: false,
+                        power: spec.power_model(),
+                        power_state: if spec.powered_off {
+                            PowerState::PoweredOff
+                        } else {
+                            PowerState::Operating
+                        },
+                        transition_ends_ns: None,
                         movers: (1..=spec.msps)
                             .map(|k| Mover {
                                 name: format!("vios{k}"),

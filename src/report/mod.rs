@@ -74,6 +74,14 @@ pub struct Summary<'a> {
     pub lost: usize,
     pub pages_lost: u64,
     pub migrations: &'a [Completion],
+    /// The estate's energy (DOMAIN.md section 7), only when the run uses energy, so that the
+    /// summaries of runs that do not stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy_wh: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_wh: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<crate::engine::FrameEnergy>>,
 }
 
 impl<'a> Summary<'a> {
@@ -90,8 +98,56 @@ impl<'a> Summary<'a> {
             lost: tally.lost.len(),
             pages_lost: tally.lost.iter().map(|(_, n)| n).sum(),
             migrations: &tally.completed,
+            energy_wh: None,
+            saved_wh: None,
+            frames: None,
         }
     }
+
+    /// The summary with the estate's energy, when the run uses energy.
+    pub fn with_energy(mut self, engine: &crate::engine::Engine) -> Summary<'a> {
+        if engine.energy_in_use() {
+            let r = engine.energy_report(self.t);
+            self.energy_wh = Some(r.energy_wh);
+            self.saved_wh = Some(r.saved_wh);
+            self.frames = Some(r.frames);
+        }
+        self
+    }
+}
+
+/// The energy table after a text run (only when the run uses energy): each frame's state,
+/// use, draw and energy, then the estate's, and what powering frames off saved.
+pub fn energy_table(r: &crate::engine::EnergyReport) -> String {
+    let mut out = String::from(
+        "
+energy:
+",
+    );
+    out.push_str(&format!(
+        "{:<16} {:<13} {:>6} {:>6} {:>8} {:>10} {:>9}\n",
+        "frame", "state", "cpu", "memory", "watts", "energy", "off"
+    ));
+    for f in &r.frames {
+        out.push_str(&format!(
+            "{:<16} {:<13} {:>5.1}% {:>5.1}% {:>6.0} W {:>6.3} kWh {:>7.0} s\n",
+            f.name,
+            f.state.label(),
+            f.cpu_percent,
+            f.memory_percent,
+            f.watts,
+            f.energy_wh / 1000.0,
+            f.off_s
+        ));
+    }
+    out.push_str(&format!(
+        "estate: {:.3} kWh drawn, {:.3} kWh with every frame on, {:.3} kWh saved; {:.0} W now\n",
+        r.energy_wh / 1000.0,
+        r.all_on_wh / 1000.0,
+        r.saved_wh / 1000.0,
+        r.watts
+    ));
+    out
 }
 
 /// One event as one line of JSON.

@@ -339,7 +339,11 @@ pub fn check(scenario: &Scenario) -> Result<PlanCheck, String> {
             | Action::ClearBandwidthCap { .. } => {
                 let _ = world.apply(action);
             }
-            Action::SetAutoConverge { .. } | Action::SetFinalPhase { .. } => {}
+            Action::SetAutoConverge { .. }
+            | Action::SetFinalPhase { .. }
+            | Action::SetCpuLoad { .. }
+            | Action::PowerOn { .. }
+            | Action::PowerOff { .. } => {}
             // Failed movers and frames refuse later moves; a recovery clears a failed move.
             Action::MspFail { system, .. } | Action::FrameFail { system } => {
                 if let Ok(f) = world.find_frame(system) {

@@ -425,6 +425,11 @@ impl Scenario {
                     ),
                 ));
             }
+            if let Some(power) = &s.power {
+                for problem in power.problems(&format!("system {}", s.name)) {
+                    out.push(Problem::new(at(Some("power")), problem));
+                }
+            }
             if !(s.memory_gib.is_finite() && s.memory_gib > 0.0) {
                 out.push(Problem::new(
                     at(Some("memory_gib")),
@@ -511,6 +516,30 @@ impl Scenario {
                 out.push(Problem::new(
                     at(Some("workload")),
                     format!("partition {}: workload: {m}", p.name),
+                ));
+            }
+            if let Some(load) = p.cpu_load
+                && !(load.is_finite() && (0.0..=100.0).contains(&load))
+            {
+                out.push(Problem::new(
+                    at(Some("cpu_load")),
+                    format!(
+                        "partition {}: cpu_load must be between 0 and 100, not {}",
+                        p.name,
+                        num_text(load)
+                    ),
+                ));
+            }
+            if let Some(sys) = system
+                && sys.powered_off
+                && p.state == PartitionState::Running
+            {
+                out.push(Problem::new(
+                    at(Some("state")),
+                    format!(
+                        "partition {}: it is Running on {}, which starts powered off                          (make it NotActivated, or power the frame on)",
+                        p.name, sys.name
+                    ),
                 ));
             }
             let zero = p.zero_percent;

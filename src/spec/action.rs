@@ -103,6 +103,20 @@ pub enum Action {
     SetFinalPhase {
         phase: FinalPhase,
     },
+    /// Power a frame off (HMC `chsysstate -r sys -o off`): refused while a partition runs on
+    /// it or a move involves it.
+    PowerOff {
+        system: String,
+    },
+    /// Power a frame on (`chsysstate -r sys -o on`): it operates after its `boot_s`.
+    PowerOn {
+        system: String,
+    },
+    /// The share of its processors (percent) a partition keeps busy from now on.
+    SetCpuLoad {
+        partition: String,
+        percent: f64,
+    },
 }
 
 /// Whether a move keeps a second mover pair to carry on with (HMC `--redundantmsps`).
@@ -157,6 +171,7 @@ impl Action {
             | Action::SetCpuThrottle { partition, .. }
             | Action::SetAutoConverge { partition, .. }
             | Action::RemoveDedicatedIo { partition }
+            | Action::SetCpuLoad { partition, .. }
             | Action::Recover { partition } => Some(partition),
             Action::Evacuate { .. }
             | Action::LinkDown { .. }
@@ -165,6 +180,8 @@ impl Action {
             | Action::FrameFail { .. }
             | Action::Repair { .. }
             | Action::StopAll
+            | Action::PowerOff { .. }
+            | Action::PowerOn { .. }
             | Action::SetFinalPhase { .. } => None,
         }
     }
@@ -178,7 +195,9 @@ impl Action {
                 .collect(),
             Action::MspFail { system, .. }
             | Action::FrameFail { system }
-            | Action::Repair { system, .. } => vec![system],
+            | Action::Repair { system, .. }
+            | Action::PowerOff { system }
+            | Action::PowerOn { system } => vec![system],
             _ => vec![],
         }
     }
@@ -194,6 +213,11 @@ impl Action {
             Action::SetCpuThrottle { percent, .. } if !(0.0..=99.0).contains(percent) => {
                 vec![format!(
                     "SetCpuThrottle percent must be between 0 and 99, not {percent}"
+                )]
+            }
+            Action::SetCpuLoad { percent, .. } if !(0.0..=100.0).contains(percent) => {
+                vec![format!(
+                    "SetCpuLoad percent must be between 0 and 100, not {percent}"
                 )]
             }
             Action::LinkDown { for_s } | Action::LinkDegrade { for_s, .. }
@@ -235,6 +259,9 @@ impl Action {
             Action::Repair { .. } => "Repair",
             Action::StopAll => "StopAll",
             Action::SetFinalPhase { .. } => "SetFinalPhase",
+            Action::PowerOff { .. } => "PowerOff",
+            Action::PowerOn { .. } => "PowerOn",
+            Action::SetCpuLoad { .. } => "SetCpuLoad",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod policy;
+pub mod power;
 pub mod processor;
 pub mod workload;
 pub mod world;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use action::{Action, PartitionRef, Redundancy, ScriptStep};
 pub use policy::{FinalPhase, Policy, Precopy, Switchover};
+pub use power::{Balancer, Consolidation, Mode, PowerSpec, PowerState};
 pub use processor::Processor;
 pub use workload::Workload;
 pub use world::{LinkSpec, PartitionSpec, PartitionState, SystemSpec};

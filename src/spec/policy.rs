@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::power::{self, Balancer, Consolidation};
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Switchover {
@@ -78,6 +80,12 @@ pub struct Policy {
     pub msp_failover_s: f64,
     /// The pre-copy loop: lpm's `Rounds` or QEMU's own (`Qemu`).
     pub precopy: Precopy,
+    /// Load balancing across frames (? Off).
+    #[serde(skip_serializing_if = "Balancer::is_off")]
+    pub balancer: Balancer,
+    /// Powering idle frames off and on again (? Off).
+    #[serde(skip_serializing_if = "Consolidation::is_off")]
+    pub consolidation: Consolidation,
 }
 
 impl Default for Policy {
@@ -96,6 +104,8 @@ impl Default for Policy {
             stall_rounds: 3,
             msp_failover_s: 2.0,
             precopy: Precopy::Rounds,
+            balancer: Balancer::default(),
+            consolidation: Consolidation::default(),
         }
     }
 }
@@ -149,6 +159,7 @@ impl Policy {
         if self.stall_rounds == 0 {
             out.push("policy.stall_rounds must be at least 1".into());
         }
+        out.extend(power::policy_problems(&self.balancer, &self.consolidation));
         out
     }
 }

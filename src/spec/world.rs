@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Processor, Workload};
+use super::{PowerSpec, Processor, Workload};
 
 /// A managed system (a "frame").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,20 @@ pub struct SystemSpec {
     /// Each mover's own Ethernet adapter, Gbit/s (the link's bandwidth when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mover_gbps: Option<f64>,
+    /// Its power model (? the assumed one of its processor generation, `PowerSpec::default_for`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power: Option<PowerSpec>,
+    /// It starts powered off (? false): no partition may run on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub powered_off: bool,
+}
+
+impl SystemSpec {
+    /// Its power model: the scenario's, or its generation's assumed one.
+    pub fn power_model(&self) -> PowerSpec {
+        self.power
+            .unwrap_or_else(|| PowerSpec::default_for(self.processor))
+    }
 }
 
 fn one() -> u32 {
@@ -65,7 +79,13 @@ pub struct PartitionSpec {
     /// those, contiguous among them.
     #[serde(default)]
     pub zero_percent: f64,
+    /// The share of its processors (percent) it keeps busy (? 50); `SetCpuLoad` changes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_load: Option<f64>,
 }
+
+/// A partition's CPU load when its scenario gives none, percent.
+pub const DEFAULT_CPU_LOAD: f64 = 50.0;
 
 impl PartitionSpec {
     /// How many of its `pages` pages are zero.

@@ -15,6 +15,8 @@ pub fn system(name: &str, processor: Processor, memory_gib: f64) -> SystemSpec {
         sans: vec!["prod".into()],
         msps: 1,
         mover_gbps: None,
+        power: None,
+        powered_off: false,
     }
 }
 
@@ -32,6 +34,7 @@ pub fn partition(name: &str, system: &str, memory_gib: f64, workload: Workload) 
         users: 50,
         workload,
         zero_percent: 0.0,
+        cpu_load: None,
     }
 }
 
