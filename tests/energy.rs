@@ -91,3 +91,69 @@ fn power_off_is_refused_while_a_partition_runs_and_accepted_after_evacuation() {
     e.run_until(e.now() + boot + 1.0);
     assert_eq!(e.frame(a).power_state(), PowerState::Operating);
 }
+
+/// The shipped evening: p9-d is emptied at 300 s, off from 960 s (a minute's shutdown after
+/// 900 s) until its power-on at 7,200 s, so it is off 6,240 s, and the estate saves its idle
+/// draw (900 W) for that time: 1.56 kWh.
+#[test]
+fn the_shipped_evening_saves_the_idle_draw_of_the_frame_it_powered_off() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let s = lpm::Scenario::load(&root.join("assets/scenarios/energy.ron")).unwrap();
+    let mut e = Engine::new(&s).unwrap();
+    e.run_until(3600.0);
+    let night = e.energy_report(3600.0);
+    let d = night.frames.iter().find(|f| f.name == "p9-d").unwrap();
+    assert_eq!(d.state, PowerState::PoweredOff);
+    assert_eq!(d.watts, 0.0);
+    // Its partitions run on the other three.
+    assert!(
+        e.partitions()
+            .iter()
+            .filter(|p| e.frames()[p.frame().index()].name() == "p9-d")
+            .count()
+            == 0
+    );
+    while !e.is_settled() {
+        e.advance(std::time::Duration::from_secs(60));
+    }
+    let r = e.energy_report(e.now());
+    let d = r.frames.iter().find(|f| f.name == "p9-d").unwrap();
+    assert_eq!(d.state, PowerState::Operating);
+    assert!((d.off_s - 6240.0).abs() < 1e-6, "{}", d.off_s);
+    assert!(
+        (r.saved_wh - 900.0 * 6240.0 / 3600.0).abs() < 1e-6,
+        "{}",
+        r.saved_wh
+    );
+    assert!((r.all_on_wh - r.energy_wh - r.saved_wh).abs() < 1e-6);
+}
+
+/// The README's energy table is what `lpm run` prints.
+#[test]
+fn the_readme_energy_table_is_what_lpm_run_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("\n    energy:\n")
+        .expect("the README shows an energy table")
+        + 1;
+    let shown: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| &l[4..])
+        .collect();
+    assert!(shown.len() >= 6, "{shown:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lpm"))
+        .arg("run")
+        .arg(root.join("assets/scenarios/energy.ron"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    for line in shown {
+        assert!(
+            printed.lines().any(|p| p.trim_end() == line),
+            "README.md shows {line:?}, which lpm run does not print:\n{printed}"
+        );
+    }
+}

@@ -9,7 +9,8 @@ use lpm::Scenario;
 use lpm::engine::PartitionId;
 use serde_json::Value;
 
-const SHIPPED: [&str; 11] = [
+const SHIPPED: [&str; 12] = [
+    "energy",
     "convergence",
     "estate",
     "default",
