@@ -6,6 +6,7 @@
 //! Loading is two passes like scenarios: RON syntax and types with ron's line and column, then
 //! semantic checks that report every problem at once with the step's line and column.
 
+use crate::scenario::line_col;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -507,17 +508,6 @@ fn inline_span(text: &str) -> Option<(usize, usize)> {
 
 fn find_sub(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |n| before.len() - n - 1)
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]

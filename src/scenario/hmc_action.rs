@@ -9,6 +9,7 @@
 //! and the scenario format free of a second way to say the same thing: the engine only ever
 //! sees `Migrate`, `Validate`, `Stop`, `Recover` or `Evacuate`.
 
+use super::locate::line_col;
 use std::borrow::Cow;
 
 use crate::hmc::command::{HmcCommand, InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
@@ -185,13 +186,6 @@ fn unescape(s: &str) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(at, |n| at - n - 1) + 1;
-    (line, col)
 }
 
 /// The engine action an HMC command line means in a script.

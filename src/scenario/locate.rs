@@ -138,19 +138,25 @@ impl Locator {
     }
 
     fn line_col(&self, pos: usize) -> (usize, usize) {
-        let before = &self.text[..pos];
-        let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1);
-        // Columns count characters, as ron's do.
-        let col = String::from_utf8_lossy(&self.text[line_start..pos])
-            .chars()
-            .count()
-            + 1;
-        (line, col)
+        line_col(&self.text, pos)
     }
+}
+
+/// 1-based line and column of a byte offset in a file's text; columns count characters, as
+/// ron's do. The one place scenario, presenter and `Hmc(...)` messages get their positions.
+pub fn line_col(text: impl AsRef<[u8]>, pos: usize) -> (usize, usize) {
+    let text = text.as_ref();
+    let before = &text[..pos.min(text.len())];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
 }
 
 fn is_ident(c: u8) -> bool {

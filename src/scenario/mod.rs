@@ -9,6 +9,7 @@ mod locate;
 pub mod read;
 
 pub use hmc_action::{action_of as hmc_action_of, translate as translate_hmc};
+pub use locate::line_col;
 
 use std::collections::HashMap;
 use std::fmt;
