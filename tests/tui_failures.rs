@@ -81,3 +81,17 @@ fn a_failed_move_is_counted_as_failed_not_done() {
     assert!(header.contains("1 done"), "only web01 is done: {header}");
     assert!(header.contains("1 failed"), "{header}");
 }
+
+#[test]
+fn failure_text_wraps_in_the_detail_pane() {
+    let mut h = Harness::new(&faults(), 120, 36);
+    assert!(h.advance_until(60.0, 0.25, |s| {
+        s.moves
+            .iter()
+            .any(|m| m.partition_name == "app01" && m.phase == lpm::engine::Phase::Failed)
+    }));
+    h.select("app01");
+    let screen: String = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(screen.contains("frame-b failed"), "{screen}");
+    assert!(screen.contains("moving it again"), "{screen}");
+}
