@@ -22,3 +22,76 @@ fn link_down_says_stalled_instead_of_an_absurd_eta() {
         "no forecast total while stalled: {elapsed}"
     );
 }
+
+fn faults() -> Scenario {
+    Scenario::load(std::path::Path::new("assets/scenarios/faults.ron")).expect("faults.ron loads")
+}
+
+#[test]
+fn a_lost_partition_is_unmissable() {
+    let mut h = Harness::new(&faults(), 120, 36);
+    assert!(h.advance_until(60.0, 0.25, |s| s.moves.iter().any(|m| m.pages_lost > 0)));
+    h.select("db01");
+    let screen = h.screen();
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains("1 LOST"), "{header}");
+    assert!(header.contains("1 down"), "{header}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("db01") && l.contains("16 GiB"))
+        .unwrap();
+    assert!(row.contains("LOST"), "{row}");
+    assert!(
+        !row.contains("MiB/s"),
+        "a down partition writes nothing: {row}"
+    );
+    let gauge = screen
+        .lines()
+        .find(|l| l.contains("Clean on target"))
+        .unwrap();
+    assert!(gauge.contains("LOST"), "{gauge}");
+    assert!(gauge.contains("pages missing"), "{gauge}");
+    assert!(!gauge.contains("threshold met"), "{gauge}");
+    // The row is red: the mono theme has no colour, so look at the coloured one.
+    let mut h = Harness::with_theme(&faults(), 120, 36, lpm::tui::Theme::colored());
+    h.advance_until(60.0, 0.25, |s| s.moves.iter().any(|m| m.pages_lost > 0));
+    h.select("db01");
+    let screen = h.screen();
+    let y = screen
+        .lines()
+        .position(|l| l.contains("db01") && l.contains("LOST") && l.contains("16 GiB"))
+        .unwrap() as u16;
+    let buf = h.render().clone();
+    let x = (0..buf.area.width)
+        .find(|&x| buf[(x, y)].symbol() == "L")
+        .unwrap();
+    assert_eq!(Some(buf[(x, y)].fg), h.app.theme.bad.fg);
+}
+
+#[test]
+fn a_failed_move_is_counted_as_failed_not_done() {
+    let mut h = Harness::new(&faults(), 160, 48);
+    assert!(h.advance_until(60.0, 0.25, |s| {
+        s.moves
+            .iter()
+            .any(|m| m.partition_name == "app01" && m.phase == lpm::engine::Phase::Failed)
+    }));
+    let screen = h.screen();
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains("1 done"), "only web01 is done: {header}");
+    assert!(header.contains("1 failed"), "{header}");
+}
+
+#[test]
+fn failure_text_wraps_in_the_detail_pane() {
+    let mut h = Harness::new(&faults(), 120, 36);
+    assert!(h.advance_until(60.0, 0.25, |s| {
+        s.moves
+            .iter()
+            .any(|m| m.partition_name == "app01" && m.phase == lpm::engine::Phase::Failed)
+    }));
+    h.select("app01");
+    let screen: String = h.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(screen.contains("frame-b failed"), "{screen}");
+    assert!(screen.contains("moving it again"), "{screen}");
+}

@@ -206,9 +206,12 @@ fn draw_table(
         .iter()
         .map(|&pi| {
             let p = app.snap.partition(pi);
+            let lost = is_lost(app, p);
+            let down = p.status == PartitionStatus::Down;
+            let state = if lost { "LOST" } else { status_label(p) };
             let mut cells = vec![
                 Cell::from(Span::styled(p.name.clone(), t.bold)),
-                Cell::from(Span::styled(status_label(p), status_style(app, p))),
+                Cell::from(Span::styled(state, status_style(app, p))),
             ];
             if cols >= Columns::Medium {
                 cells.push(Cell::from(
@@ -219,7 +222,7 @@ fn draw_table(
                 cells.push(Cell::from(Line::from(fmt::num(p.cpus)).right_aligned()));
             }
             if cols >= Columns::Medium {
-                let w = if p.status == PartitionStatus::NotActivated {
+                let w = if p.status == PartitionStatus::NotActivated || down {
                     "—".to_string()
                 } else {
                     fmt::mib_s(p.writes_mib_s)
@@ -227,14 +230,14 @@ fn draw_table(
                 cells.push(Cell::from(Line::from(w).right_aligned()));
             }
             if cols >= Columns::Wide {
-                let users = if p.users == 0 {
+                let users = if p.users == 0 || down {
                     "—".to_string()
                 } else if p.users_connected == p.users {
                     p.users.to_string()
                 } else {
                     format!("{}/{}", p.users_connected, p.users)
                 };
-                let style = if p.users_connected < p.users {
+                let style = if p.users_connected < p.users && !down {
                     t.bad
                 } else {
                     t.base
@@ -244,7 +247,12 @@ fn draw_table(
                 ));
             }
             cells.push(Cell::from(move_cell(app, p, fi, move_w)));
-            Row::new(cells)
+            // A partition lost with its data, or down, is red across the row.
+            if lost || down {
+                Row::new(cells).style(t.bad)
+            } else {
+                Row::new(cells)
+            }
         })
         .collect();
     let selected = app
@@ -263,6 +271,13 @@ fn draw_table(
             frame.render_widget(msg, Rect::new(area.x, area.y + 1, area.width, 1));
         }
     }
+}
+
+/// The partition's latest move lost pages it never got back: the partition is lost.
+fn is_lost(app: &App, p: &PartitionView) -> bool {
+    p.last_move
+        .and_then(|m| app.snap.moves.get(m.index()))
+        .is_some_and(|m| m.phase == Phase::Failed && m.pages_lost > 0)
 }
 
 /// A partition's state word for the tables.
@@ -324,6 +339,7 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: FrameId, width: u16) -
             Phase::Stopped => (format!("stopped r{}", m.round), t.warn),
             Phase::Queued => ("queued".to_string(), t.warn),
             Phase::Configuring => ("profile".to_string(), t.info),
+            Phase::Failed if m.pages_lost > 0 => ("✗ LOST".to_string(), t.bad),
             Phase::Failed => ("✗ failed".to_string(), t.bad),
         };
         return Line::from(Span::styled(text, style));
@@ -358,9 +374,10 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: FrameId, width: u16) -
             format!("stopped in round {}", m.round),
             t.warn,
         )),
-        Phase::Failed => Line::from(Span::styled(
-            format!("✗ move failed in round {}", m.round),
+        Phase::Failed if m.pages_lost > 0 => Line::from(Span::styled(
+            format!("✗ LOST {} pages", fmt::count(m.pages_lost)),
             t.bad,
         )),
+        Phase::Failed => Line::from(Span::styled(format!("✗ failed in r{}", m.round), t.bad)),
     }
 }

@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::engine::Phase;
+use crate::engine::snapshot::PartitionStatus;
 use crate::tui::app::App;
 use crate::tui::fmt;
 
@@ -57,6 +59,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if s.stopped > 0 || area.width >= 120 {
         spans.push(Span::styled(" · ", t.dim));
         spans.extend(count(s.stopped, "stopped", t.warn));
+    }
+    // Failures are news at any width: failed moves, partitions lost with their data, down.
+    let lost = s
+        .moves
+        .iter()
+        .filter(|m| m.phase == Phase::Failed && m.pages_lost > 0)
+        .count();
+    let failed = s.moves.iter().filter(|m| m.phase == Phase::Failed).count() - lost;
+    let down = s
+        .partitions
+        .iter()
+        .filter(|p| p.status == PartitionStatus::Down)
+        .count();
+    for (n, label) in [(failed, "failed"), (lost, "LOST"), (down, "down")] {
+        if n > 0 {
+            spans.push(Span::styled(" · ", t.dim));
+            spans.push(Span::styled(format!("{n} {label}"), t.bad));
+        }
     }
     // The scenario's name gets the room the figures leave; its file only if there is plenty.
     let used: usize = spans.iter().map(|s| s.width()).sum();

@@ -54,7 +54,24 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView, 
         Span::styled("forecast", t.forecast),
     ])];
     let room = figs.height as usize - if box_h == 0 && !m.inactive { 1 } else { 0 };
-    for f in figures.into_iter().take(room.saturating_sub(1)) {
+    let mut rows = Vec::new();
+    // A long row without a forecast (a failure, its advice) wraps rather than being cut.
+    let text_w = (area.width as usize).saturating_sub(label_w).max(8);
+    for f in figures {
+        if f.forecast.is_none() && f.now.content.chars().count() > text_w {
+            let style = f.now.style;
+            for (i, part) in fmt::wrap(&f.now.content, text_w).into_iter().enumerate() {
+                rows.push(fig(
+                    if i == 0 { f.label } else { "" },
+                    Span::styled(part, style),
+                    None,
+                ));
+            }
+        } else {
+            rows.push(f);
+        }
+    }
+    for f in rows.into_iter().take(room.saturating_sub(1)) {
         let now_len = f.now.content.chars().count();
         let pad = now_w.saturating_sub(now_len);
         lines.push(Line::from(vec![

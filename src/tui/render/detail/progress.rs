@@ -158,6 +158,11 @@ pub(super) fn draw_gauge(frame: &mut Frame, area: Rect, app: &App, m: &MoveView)
         t.gauge
     };
     let suffix = match m.switch_reason {
+        _ if m.pages_lost > 0 => Span::styled(
+            format!("  ✗ LOST: {} pages missing", fmt::count(m.pages_lost)),
+            t.bad,
+        ),
+        _ if m.phase == Phase::Failed => Span::styled("  ✗ failed", t.bad),
         Some(SwitchReason::Threshold) => Span::styled("  ✓ threshold met", t.good),
         Some(SwitchReason::MaxRounds) => {
             Span::styled("  ✗ round limit: switched unconverged", t.bad)
