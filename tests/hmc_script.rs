@@ -84,7 +84,7 @@ fn each_operation_becomes_its_action() {
 #[test]
 fn a_bad_command_is_refused_with_its_line_and_column() {
     let text = with_script(
-        "        (at_s: 1.0, action: Hmc(\"migrlpar -o m -m frame-a -t frame-b -p db01 --bogus\")),\n        (at_s: 2.0, action: Hmc(\"lssyscfg -r sys\")),\n        (at_s: 3.0, action: Hmc(\"chsysstate -r sys -m frame-b -o off\")),",
+        "        (at_s: 1.0, action: Hmc(\"migrlpar -o m -m frame-a -t frame-b -p db01 --bogus\")),\n        (at_s: 2.0, action: Hmc(\"lssyscfg -r sys\")),\n        (at_s: 3.0, action: Hmc(\"chsysstate -r lpar -m frame-b -o on -n web01\")),",
     );
     let e = Scenario::load_str(&text, "t.ron", None).unwrap_err();
     let line = text.lines().position(|l| l.contains("--bogus")).unwrap() + 1;
@@ -95,13 +95,10 @@ fn a_bad_command_is_refused_with_its_line_and_column() {
     );
     assert!(e.messages[0].contains("--bogus"), "{e}");
     assert!(
-        e.messages[1].contains("only migrlpar changes the estate"),
+        e.messages[1].contains("only migrlpar and chsysstate change the estate"),
         "{e}"
     );
-    assert!(
-        e.messages[2].contains("not supported in this estate"),
-        "{e}"
-    );
+    assert!(e.messages[2].contains("HSCLZ010"), "{e}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::moves::{BytesByPhase, Move, Phase, RateSample};
 use super::predictor::{self, Prediction};
 use super::{Engine, FrameId, MoveId, PartitionId, Reservations, RoundStats, SwitchReason};
 use crate::spec::{FinalPhase, Switchover};
-use crate::spec::{PartitionState, Processor};
+use crate::spec::{PartitionState, PowerState, Processor};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -83,6 +83,13 @@ pub struct SystemView {
     /// Partitions running here now.
     pub partitions: Vec<PartitionId>,
     pub movers: Vec<MoverView>,
+    /// Where it is in its power cycle.
+    pub power_state: PowerState,
+    /// What it draws now, W.
+    pub watts: f64,
+    /// Processors its running partitions keep busy, percent of its processors (0 unless it
+    /// operates).
+    pub utilisation_percent: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,6 +289,9 @@ impl Engine {
                     msp_in_use: self.msp_in_use(f),
                     failed: frame.failed,
                     msps_failed: frame.movers_failed(),
+                    power_state: frame.power_state(),
+                    watts: self.watts(f),
+                    utilisation_percent: self.utilisation(f),
                     partitions,
                     movers: frame
                         .movers

@@ -30,7 +30,7 @@ pub enum Code {
     BadInputData,
     /// A bound on input was exceeded (see the bounds table).
     TooLong,
-    /// A power operation: the engine has no power model yet.
+    /// `chsysstate -r lpar`: partitions cannot be activated or shut down yet.
     PowerNotSimulated,
     /// Virtual adapter mappings: the engine has no virtual I/O adapters yet.
     AdapterMappingNotSimulated,
@@ -46,6 +46,9 @@ pub enum Code {
     StopRefused,
     /// `migrlpar -o r` refused (no failed move to recover).
     RecoverRefused,
+    /// `chsysstate -o off|on` refused (partitions run there, moves involve it, or the frame
+    /// is not in the state the operation starts from).
+    PowerRefused,
     /// The engine refused an action for a reason not covered above.
     ActionRefused,
     /// Validation: the partition is down or has a failed move to recover first.
@@ -91,6 +94,7 @@ impl Code {
             Code::MigrationFailed => "HSCLZ021",
             Code::StopRefused => "HSCLZ030",
             Code::RecoverRefused => "HSCLZ031",
+            Code::PowerRefused => "HSCLZ032",
             Code::ActionRefused => "HSCLZ040",
             Code::PartitionState => "HSCLZ101",
             Code::AlreadyMigrating => "HSCLZ102",
@@ -140,7 +144,7 @@ pub const IBM_CODES: [(Code, &str, &str); 3] = [
 ];
 
 /// lpm's own codes: (code, meaning). The README lists these, marked as lpm's own.
-pub const LPM_CODES: [(Code, &str); 24] = [
+pub const LPM_CODES: [(Code, &str); 25] = [
     (
         Code::BadAttributeName,
         "an -F attribute the resource does not have",
@@ -159,7 +163,7 @@ pub const LPM_CODES: [(Code, &str); 24] = [
     ),
     (
         Code::PowerNotSimulated,
-        "chsysstate: power is not simulated yet",
+        "chsysstate -r lpar: activating and shutting down partitions is not simulated yet",
     ),
     (
         Code::AdapterMappingNotSimulated,
@@ -188,6 +192,10 @@ pub const LPM_CODES: [(Code, &str); 24] = [
     (
         Code::RecoverRefused,
         "migrlpar -o r refused: no failed move to recover",
+    ),
+    (
+        Code::PowerRefused,
+        "chsysstate -o off|on refused: partitions run there or moves involve it, or the frame is not Operating (off) / Power Off (on)",
     ),
     (
         Code::ActionRefused,

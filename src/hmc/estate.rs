@@ -11,7 +11,7 @@ use crate::Scenario;
 use crate::engine::MoverRequest;
 use crate::engine::snapshot::{MoveView, PartitionStatus};
 use crate::engine::{Engine, FrameId, PartitionId, Phase, Snapshot};
-use crate::spec::{Action, Processor, Redundancy};
+use crate::spec::{Action, PowerState, Processor, Redundancy};
 
 /// The simulated estate behind the HMC.
 #[derive(Debug, Clone)]
@@ -38,6 +38,8 @@ pub struct Frame {
     pub failed: bool,
     /// Its movers failed.
     pub msps_failed: bool,
+    /// Where it is in its power cycle.
+    pub power: PowerState,
     pub vlans: Vec<u32>,
     pub sans: Vec<String>,
 }
@@ -218,6 +220,7 @@ impl Estate {
                     msp_slots: f.msp_slots,
                     failed: f.failed,
                     msps_failed: f.msps_failed,
+                    power: f.power_state,
                     vlans,
                     sans,
                 }
@@ -346,6 +349,23 @@ impl Estate {
     pub fn recover(&mut self, lpar: usize) -> Result<(), String> {
         let action = Action::Recover {
             partition: self.engine_name(lpar)?,
+        };
+        self.apply(&action)
+    }
+
+    /// `chsysstate -o off`: the frame starts its shutdown (the engine refuses while a
+    /// partition runs there or a move involves it).
+    pub fn power_off(&mut self, frame: usize) -> Result<(), String> {
+        let action = Action::PowerOff {
+            system: self.frame_name(frame)?,
+        };
+        self.apply(&action)
+    }
+
+    /// `chsysstate -o on`: a frame that is off starts its boot.
+    pub fn power_on(&mut self, frame: usize) -> Result<(), String> {
+        let action = Action::PowerOn {
+            system: self.frame_name(frame)?,
         };
         self.apply(&action)
     }

@@ -1,11 +1,12 @@
 //! A typed command against the estate: what it prints and its exit status.
 
+use super::codes::Code;
 use super::codes::HmcError;
 use super::command::*;
 use super::estate::{Estate, Lpar, View};
 use super::format::{Table, render};
 use super::records::{self, *};
-use super::{migration, unsupported, usage};
+use super::{migration, usage};
 
 /// What a command printed and its exit status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,13 +47,7 @@ pub fn execute(estate: &mut Estate, command: &HmcCommand) -> Outcome {
         HmcCommand::Lssyscfg(l) => Outcome::from_result(lssyscfg(&estate.view(), l)),
         HmcCommand::Lshwres(l) => Outcome::from_result(lshwres(&estate.view(), l)),
         HmcCommand::Lslparmigr(l) => Outcome::from_result(lslparmigr(&estate.view(), l)),
-        HmcCommand::Chsysstate(c) => {
-            let view = estate.view();
-            Outcome::error(&match system(&view, &c.system) {
-                Ok(_) => unsupported::power(&c.system, c.op),
-                Err(e) => e,
-            })
-        }
+        HmcCommand::Chsysstate(c) => Outcome::from_result(chsysstate(estate, c)),
         HmcCommand::Sleep { seconds } => {
             estate.advance(*seconds);
             Outcome::default()
@@ -71,10 +66,22 @@ pub fn system(view: &View, name: &str) -> Result<usize, HmcError> {
         .ok_or_else(|| HmcError::system_not_found(&super::format::printable(name)))
 }
 
+/// `chsysstate -r sys -o off|on`: the engine's PowerOff / PowerOn. It returns at once, as the
+/// HMC does; `lssyscfg -r sys` then shows the frame powering off or on.
+fn chsysstate(estate: &mut Estate, c: &Chsysstate) -> Result<String, HmcError> {
+    let f = system(&estate.view(), &c.system)?;
+    match c.op {
+        PowerOp::Off => estate.power_off(f),
+        PowerOp::On => estate.power_on(f),
+    }
+    .map(|()| String::new())
+    .map_err(|m| HmcError::new(Code::PowerRefused, super::format::printable(&m)))
+}
+
 /// A managed system that must be operating.
 pub fn operating_system(view: &View, name: &str) -> Result<usize, HmcError> {
     let f = system(view, name)?;
-    if view.frames[f].failed {
+    if view.frames[f].failed || view.frames[f].power != crate::spec::PowerState::Operating {
         return Err(HmcError::not_operating());
     }
     Ok(f)

@@ -680,13 +680,14 @@ const CHSYSSTATE: Spec = &[
     ("-o", Arity::Value),
     ("-n", Arity::Value),
     ("--id", Arity::Value),
+    ("--immed", Arity::Switch),
 ];
 
 fn chsysstate(words: &[String]) -> Result<HmcCommand, ParseError> {
     let o = Options::scan(
         words,
         CHSYSSTATE,
-        &["--immed", "--restart", "-k", "-b", "-f"],
+        &["--restart", "-k", "-b", "-f"],
         "chsysstate",
     )?;
     match o.required("-r")? {
@@ -710,6 +711,11 @@ fn chsysstate(words: &[String]) -> Result<HmcCommand, ParseError> {
         }
         _ => return Err(usage(&["-o"])),
     };
+    // --immed (a shutdown without the delay) is accepted with -o off only, as the HMC has it;
+    // the frame's shutdown time is the engine's either way.
+    if op == PowerOp::On && o.has("--immed") {
+        return Err(usage(&["--immed"]));
+    }
     Ok(HmcCommand::Chsysstate(Chsysstate { system, op }))
 }
 

@@ -77,7 +77,7 @@ pub fn lpar_state(l: &Lpar) -> &'static str {
 }
 
 pub fn sys_state(f: &Frame) -> &'static str {
-    if f.failed { "Error" } else { "Operating" }
+    if f.failed { "Error" } else { f.power.label() }
 }
 
 // ----- lssyscfg -----

@@ -1,26 +1,10 @@
 //! What this simulated HMC parses but cannot honour yet, because the engine lacks the feature.
 //!
 //! One function per missing feature, so that wiring the feature later means replacing one
-//! call: power (DOMAIN.md section 7), mover names per MSP and redundant movers (section 6),
+//! call: partition power, mover names per MSP and redundant movers (section 6),
 //! virtual I/O adapters and their mappings (section 8). Each refusal names the attribute.
 
 use super::codes::{Code, HmcError};
-use super::command::PowerOp;
-
-/// `chsysstate -r sys -o on|off`: the engine has no power model yet.
-pub fn power(system: &str, op: PowerOp) -> HmcError {
-    let op = match op {
-        PowerOp::On => "on",
-        PowerOp::Off => "off",
-    };
-    HmcError::new(
-        Code::PowerNotSimulated,
-        format!(
-            "The operation chsysstate -o {op} on the managed system {system} is not supported by \
-             this simulated HMC yet: power is not simulated."
-        ),
-    )
-}
 
 /// `chsysstate -r lpar`: partitions cannot be activated or shut down in the engine yet.
 pub fn partition_power() -> HmcError {

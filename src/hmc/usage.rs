@@ -23,7 +23,7 @@ pub fn of(command: CommandName) -> &'static str {
 /// `help` without a command: what there is.
 pub const HELP: &str = "\
 Commands of this simulated HMC:
-    chsysstate  change the state of a managed system (power is not simulated yet)
+    chsysstate  power a managed system on or off
     lshwres     list memory and processor resources
     lslparmigr  list partition migration information
     lssyscfg    list managed systems and partitions
@@ -131,16 +131,20 @@ Lists hardware resources.
 ";
 
 const CHSYSSTATE: &str = "\
-Usage: chsysstate -r sys -m <managed system> -o on | off [--help]
+Usage: chsysstate -r sys -m <managed system> -o on | off [--immed] [--help]
 
 Changes the state of a managed system.
 
     -r sys                  - the managed system
     -m <managed system>     - the managed system's name
     -o                      - on: power on; off: power off
+    --immed                 - with -o off: accepted; the shutdown takes the
+                              frame's time either way
     --help                  - prints this help
 
-Power is not simulated yet: this simulated HMC refuses both operations.
+Returns at once; lssyscfg -r sys shows Powering Off / Powering On until the
+frame's shutdown or boot time has passed. Powering off is refused while a
+partition runs on the frame or a move involves it.
 ";
 
 const SLEEP: &str = "\

@@ -7,12 +7,14 @@
 //! command that does not parse, or that has no action in a script (a listing, `sleep`), is
 //! refused with the file's line and column of its `Hmc`. Doing it on the text keeps the engine
 //! and the scenario format free of a second way to say the same thing: the engine only ever
-//! sees `Migrate`, `Validate`, `Stop`, `Recover` or `Evacuate`.
+//! sees `Migrate`, `Validate`, `Stop`, `Recover`, `Evacuate`, `PowerOff` or `PowerOn`.
 
 use super::locate::line_col;
 use std::borrow::Cow;
 
-use crate::hmc::command::{HmcCommand, InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
+use crate::hmc::command::{
+    HmcCommand, InputAttr, MigrOp, Migrlpar, PowerOp, RedundantMsps, Selection,
+};
 use crate::hmc::parse_line;
 use crate::spec::{Action, Redundancy};
 
@@ -197,13 +199,12 @@ pub fn action_of(line: &str) -> Result<Action, String> {
     };
     match command {
         HmcCommand::Migrlpar(m) => migrlpar_action(&m),
-        HmcCommand::Chsysstate(_) => Err(
-            "chsysstate: powering a managed system on or off is not supported in this estate \
-             (the engine has no power states)"
-                .into(),
-        ),
+        HmcCommand::Chsysstate(c) => Ok(match c.op {
+            PowerOp::Off => Action::PowerOff { system: c.system },
+            PowerOp::On => Action::PowerOn { system: c.system },
+        }),
         other => Err(format!(
-            "{other}: only migrlpar changes the estate; a listing, sleep or help has no effect \
+            "{other}: only migrlpar and chsysstate change the estate; a listing, sleep or help has no effect \
              in a script"
         )),
     }
@@ -295,6 +296,24 @@ mod tests {
     fn a_migrate_becomes_the_engine_action() {
         let a = action_of("migrlpar -o m -m frame-a -t frame-b -p db01").unwrap();
         assert_eq!(a, Action::migrate("frame-a/db01", "frame-b"));
+    }
+
+    #[test]
+    fn chsysstate_becomes_power_off_and_on() {
+        let off = action_of("chsysstate -r sys -m frame-b -o off --immed").unwrap();
+        assert_eq!(
+            off,
+            Action::PowerOff {
+                system: "frame-b".into()
+            }
+        );
+        let on = action_of("chsysstate -r sys -m frame-b -o on").unwrap();
+        assert_eq!(
+            on,
+            Action::PowerOn {
+                system: "frame-b".into()
+            }
+        );
     }
 
     #[test]
