@@ -95,3 +95,24 @@ fn failure_text_wraps_in_the_detail_pane() {
     assert!(screen.contains("frame-b failed"), "{screen}");
     assert!(screen.contains("moving it again"), "{screen}");
 }
+
+/// Issue 14, item 6: a fault can be undone from the keyboard. `H` repairs the selected frame's
+/// failed movers (faults.ron fails frame-b's).
+#[test]
+fn repair_is_a_key() {
+    let mut h = Harness::new(&faults(), 160, 48);
+    let movers_failed = |s: &lpm::engine::Snapshot| {
+        s.systems
+            .iter()
+            .any(|f| f.name == "frame-b" && f.msps_failed)
+    };
+    assert!(h.advance_until(60.0, 0.25, movers_failed));
+    // Focus frame-b (Tab walks the frames), then repair it.
+    h.keys("\t");
+    h.keys("H");
+    h.advance(0.01);
+    assert!(
+        !h.advance_until(0.01, 0.01, movers_failed),
+        "frame-b's movers still failed after H"
+    );
+}

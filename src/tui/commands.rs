@@ -153,6 +153,11 @@ impl App {
                 app.requests
                     .push(Request::Apply(Action::Recover { partition }));
             }),
+            Command::Repair => {
+                let system = self.snap.system(self.focus).name.clone();
+                self.requests
+                    .push(Request::Apply(Action::Repair { system, msp: None }));
+            }
             Command::FaultLinkDown
             | Command::FaultLinkDegrade
             | Command::FaultMsp
