@@ -394,21 +394,26 @@ mod tests {
         assert_eq!(distinct_pages(&seq, 1000, 5000.0), 100.0);
     }
 
-    #[test]
-    fn a_writer_faster_than_the_link_hits_a_cap() {
-        let policy = Policy::default();
-        let w = Workload::Uniform { writes_mib_s: 0.0 };
-        let p = predict(&Inputs {
+    /// 100,000 pages written five times faster than the link sends them.
+    fn overrun<'a>(w: &'a Workload, policy: &'a Policy) -> Inputs<'a> {
+        Inputs {
             pages: 100_000,
             link_pages_s: 10_000.0,
             write_pages_s: 50_000.0,
-            workload: &w,
-            policy: &policy,
+            workload: w,
+            policy,
             latency_s: 0.0,
             zero_pages: 0,
             final_link_pages_s: 0.0,
             page_bytes: 4096.0,
-        });
+        }
+    }
+
+    #[test]
+    fn a_writer_faster_than_the_link_hits_a_cap() {
+        let policy = Policy::default();
+        let w = Workload::Uniform { writes_mib_s: 0.0 };
+        let p = predict(&overrun(&w, &policy));
         assert!(!p.converges());
     }
 
@@ -423,17 +428,7 @@ mod tests {
             ..Policy::default()
         };
         let w = Workload::Uniform { writes_mib_s: 0.0 };
-        let inputs = Inputs {
-            pages: 100_000,
-            link_pages_s: 10_000.0,
-            write_pages_s: 50_000.0,
-            workload: &w,
-            policy: &policy,
-            latency_s: 0.0,
-            zero_pages: 0,
-            final_link_pages_s: 0.0,
-            page_bytes: 4096.0,
-        };
+        let inputs = overrun(&w, &policy);
         let p = predict(&inputs);
         assert_eq!(p.reason, SwitchReason::MaxRounds);
         assert_eq!(p.rounds, u32::MAX);
