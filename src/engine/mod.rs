@@ -59,7 +59,7 @@ pub use moves::{BytesByPhase, Move, MoverRequest, Phase, RateSample, Route};
 pub use outcome::{Applied, Effect, Outcome, Reason, Refused};
 pub use power::{EnergyReport, FrameEnergy};
 pub use predictor::Prediction;
-pub use snapshot::Snapshot;
+pub use snapshot::{Recommendation, Snapshot};
 pub use validation::{Check, Reservations, Validation};
 pub use world::{Frame, Mover, Partition};
 

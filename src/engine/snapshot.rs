@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::image::MAP_CELLS;
 use super::moves::{BytesByPhase, Move, Phase, RateSample};
+use super::power::EnergyReport;
 use super::predictor::{self, Prediction};
 use super::{Engine, FrameId, MoveId, PartitionId, Reservations, RoundStats, SwitchReason};
 use crate::spec::{FinalPhase, Switchover};
@@ -29,6 +30,29 @@ pub struct Snapshot {
     pub stopped: usize,
     /// Every evacuation asked for, in order.
     pub evacuations: Vec<EvacuationView>,
+    /// The estate's energy so far: watts now, Wh drawn and saved (every frame has a power model,
+    /// so this is always there; the summary prints it only when power is used).
+    pub energy: EnergyReport,
+    /// What the balancer and consolidation advise now, best first (empty while they are off).
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// One piece of advice from the balancer or consolidation: the action that would carry it
+/// out (applied as is, e.g. by the dashboard's Enter), why, and what the model says it costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// `"balancer"` or `"consolidation"`.
+    pub by: String,
+    /// What applying it does: a `Migrate`, an `Evacuate`, a `PowerOff` or a `PowerOn`.
+    pub action: crate::spec::Action,
+    /// One line an operator reads: why this, now.
+    pub reason: String,
+    /// Standard deviation of the frames' utilisation, percent, before and after (balancer).
+    pub imbalance_before: Option<f64>,
+    pub imbalance_after: Option<f64>,
+    /// The predictor's time for the move(s), seconds, and the downtime, ms (moves only).
+    pub predicted_s: Option<f64>,
+    pub predicted_downtime_ms: Option<f64>,
 }
 
 /// One mover service partition of a frame.
@@ -369,6 +393,8 @@ impl Engine {
             stopped: count(|p| p == Phase::Stopped),
             evacuations: self.evacuation_views(&moves),
             moves,
+            energy: self.energy_report(now as f64 / 1e9),
+            recommendations: Vec::new(),
         }
     }
 
