@@ -131,6 +131,18 @@ enum Command {
         /// A scenario file (RON).
         scenario: PathBuf,
     },
+    /// Show what the balancer and consolidation would do at a moment of the scenario, with the
+    /// model's cost of every move, without making any of them.
+    Plan {
+        /// A scenario file (RON).
+        scenario: PathBuf,
+        /// The moment, in simulated seconds: the script's actions up to it run first.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, default_value_t = 0.0)]
+        at: f64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Play a presenter script on the dashboard, or record it (`--record FILE.cast`).
     Demo(DemoArgs),
     /// HMC commands (migrlpar, lslparmigr, lssyscfg, lshwres, chsysstate) over the estate:
@@ -289,6 +301,7 @@ fn main() -> ExitCode {
             seed,
         ),
         Some(Command::Check { scenario }) => check(&scenario),
+        Some(Command::Plan { scenario, at, json }) => plan(&scenario, at, json),
         Some(Command::Tui { scenario, speed }) => dashboard(scenario.as_deref(), speed),
         Some(Command::Demo(args)) => demo(&args),
         Some(Command::Hmc { scenario, command }) => hmc(scenario.as_deref(), &command),
@@ -474,6 +487,13 @@ fn check(path: &Path) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `lpm plan`: the policies' advice at a moment (report::advice).
+fn plan(path: &Path, at: f64, json: bool) -> Result<ExitCode, Failure> {
+    let scenario = load(path)?;
+    let advice = report::advice::plan(&scenario, at).map_err(Failure::Other)?;
+    print_out(&if json { advice.json() } else { advice.text() })
 }
 
 struct SweepArgs<'a> {

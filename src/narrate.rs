@@ -1,7 +1,7 @@
 //! Events in words: one narration for every reader of the event stream (the dashboard's log,
 //! the text of `lpm run`), so the two never tell the same thing differently.
 
-use crate::engine::EventKind;
+use crate::engine::{EventKind, Origin};
 use crate::units as fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,14 +68,21 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
             from,
             to,
             inactive,
+            by,
         } => (
             Level::Info,
             format!(
-                "{partition}: move {from} → {to} started{}",
+                "{partition}: move {from} → {to} started{}{}",
                 if *inactive {
                     " (not activated: profile only)"
                 } else {
                     ""
+                },
+                // The policies' moves say whose they are; an operator's or the script's read as
+                // they always have.
+                match by {
+                    Origin::Balancer | Origin::Consolidation => format!(" (by {})", by.name()),
+                    Origin::Operator | Origin::Script => String::new(),
                 }
             ),
         ),
@@ -349,6 +356,35 @@ pub fn narrate(kind: &EventKind, page_kib: u32) -> Narration {
         EventKind::Recovered { partition } => (
             Level::Info,
             format!("{partition}: recovered, can move again"),
+        ),
+        EventKind::BalanceAdvised {
+            partition,
+            from,
+            to,
+            imbalance_before,
+            imbalance_after,
+            predicted_s,
+            predicted_downtime_ms,
+        } => (
+            Level::Info,
+            format!(
+                "balancer: move {partition} {from} → {to}: imbalance {imbalance_before:.1} → \
+                 {imbalance_after:.1} points (predicted {predicted_s:.1} s, \
+                 {predicted_downtime_ms:.0} ms downtime)"
+            ),
+        ),
+        EventKind::ConsolidationDecided {
+            action,
+            system,
+            reason,
+            mode,
+        } => (
+            Level::Info,
+            format!(
+                "consolidation{}: {} {system}: {reason}",
+                if mode == "advise" { " advises" } else { "" },
+                action.replace('_', " ")
+            ),
         ),
     };
     Narration { level, text }

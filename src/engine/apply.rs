@@ -2,17 +2,25 @@
 //! [`Outcome`] and at least one event.
 
 use super::outcome::{Applied, Effect, Outcome, Reason, Refused};
-use super::{Engine, EventKind, secs_to_ns};
+use super::{Engine, EventKind, Origin, secs_to_ns};
 use crate::spec::Action;
 use crate::units::num;
 
 impl Engine {
-    /// Carries out an action now. Refusals are also reported as events, so that a script's
-    /// every action leaves a trace.
+    /// Carries out an action now, for an operator (the dashboard, the HMC, a presenter).
+    /// Refusals are also reported as events, so that a script's every action leaves a trace.
     pub fn apply(&mut self, action: &Action) -> Outcome {
+        self.apply_by(action, Origin::Operator)
+    }
+
+    /// Carries out an action asked for by `by`: the moves it starts (a migration, an
+    /// evacuation's) say so in `migration_started`. The action itself stays a plain value.
+    pub fn apply_by(&mut self, action: &Action, by: Origin) -> Outcome {
         let now = self.clock.now_ns;
         let before = self.events.len();
+        let outer = std::mem::replace(&mut self.origin, by);
         let outcome = self.apply_inner(action);
+        self.origin = outer;
         // Validation failures and refused stops report themselves; anything else refused is
         // reported here.
         if let Err(refused) = &outcome

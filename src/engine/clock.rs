@@ -93,6 +93,7 @@ impl Engine {
             && self.in_flight.is_empty()
             && self.link_faults.clear()
             && !self.power_in_transition()
+            && self.policies_settled()
     }
 
     /// Simulated time of the next scripted action, if any.

@@ -39,6 +39,10 @@ pub enum EventKind {
         from: String,
         to: String,
         inactive: bool,
+        /// Who asked for it: `operator`, `script`, `balancer` or `consolidation` (an
+        /// evacuation's moves carry the origin of the `Evacuate`).
+        #[serde(default)]
+        by: Origin,
     },
     RoundCompleted(RoundStats),
     /// Auto-converge raised the partition's CPU throttle.
@@ -213,6 +217,51 @@ pub enum EventKind {
         partition: String,
         percent: f64,
     },
+    /// The balancer recommends a move: the imbalance (standard deviation of the operating
+    /// frames' utilisation, percentage points) before and after it, and the model's cost. In
+    /// Active mode a `migration_started` with `by: "balancer"` follows when it starts.
+    BalanceAdvised {
+        partition: String,
+        from: String,
+        to: String,
+        imbalance_before: f64,
+        imbalance_after: f64,
+        predicted_s: f64,
+        predicted_downtime_ms: f64,
+    },
+    /// Consolidation decided `action` (`evacuate`, `power_off`, `power_on`, or `keep_on` for a
+    /// frame it emptied that could not be powered off) for `system`, and why; `mode` is
+    /// `advise` (only said) or `active` (done).
+    ConsolidationDecided {
+        action: String,
+        system: String,
+        reason: String,
+        mode: String,
+    },
+}
+
+/// Who asked for a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The dashboard, the HMC command line, a presenter: someone at the console.
+    #[default]
+    Operator,
+    /// The scenario's timed actions.
+    Script,
+    Balancer,
+    Consolidation,
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Operator => "operator",
+            Origin::Script => "script",
+            Origin::Balancer => "balancer",
+            Origin::Consolidation => "consolidation",
+        }
+    }
 }
 
 /// Why pre-copy ended.
@@ -349,6 +398,8 @@ impl Event {
             EventKind::FramePoweringOn { .. } => "frame_powering_on",
             EventKind::FrameOperating { .. } => "frame_operating",
             EventKind::CpuLoadChanged { .. } => "cpu_load_changed",
+            EventKind::BalanceAdvised { .. } => "balance_advised",
+            EventKind::ConsolidationDecided { .. } => "consolidation_decided",
         }
     }
 }

@@ -100,6 +100,7 @@ impl Engine {
             self.policy.auto_converge,
             now,
         ));
+        self.moves[id.index()].by = self.origin;
         self.world.partition_mut(p).active_move = Some(id);
         self.in_flight.push(id);
         let name = self.world.partition(p).spec.name.clone();
@@ -253,6 +254,7 @@ impl Engine {
             from: self.world.frame_name(m.from).to_string(),
             to: self.world.frame_name(m.to).to_string(),
             inactive: m.inactive,
+            by: m.by,
         };
         self.emit(now, event);
     }

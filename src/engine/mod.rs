@@ -22,12 +22,16 @@
 //! - `rounds`: pre-copy round ends, stall detection, auto-converge.
 //! - `qemu`: QEMU's own pre-copy loop (`policy.precopy: Qemu`), and every move's zero pages.
 //! - `switchover`: the suspend window, resume, completion and verification.
+//! - `balance`, `consolidation`: the policies that even the load out and power idle frames off
+//!   (VMware DRS's and DPM's roles), evaluated on the engine's clock.
 //! - `advice`: rates, expected shares and the analytic model's forecasts and suggestions.
 //! - `moves`, `image`: a move's state, and the target's copy of memory (the hot path).
 
 mod advice;
 mod apply;
+pub mod balance;
 mod clock;
+pub mod consolidation;
 pub mod evacuation;
 pub mod event;
 mod faults;
@@ -50,9 +54,11 @@ mod writes;
 
 use std::collections::VecDeque;
 
+pub use balance::{BalanceMove, BalancePass};
 pub use clock::{STEP_NS, secs_to_ns};
+pub use consolidation::{ConsolidationPass, Decision, PlannedMove};
 pub use evacuation::{Evacuation, LeftBehind, Placement};
-pub use event::{Completion, Event, EventKind, RoundStats, SwitchReason};
+pub use event::{Completion, Event, EventKind, Origin, RoundStats, SwitchReason};
 pub use ids::{FrameId, MoveId, PartitionId};
 pub use image::{MAP_CELLS, verify};
 pub use moves::{BytesByPhase, Move, MoverRequest, Phase, RateSample, Route};
@@ -103,6 +109,10 @@ pub struct Engine {
     /// Events emitted so far (the energy ledger looks whether the world changed).
     emitted: u64,
     energy: power::Energy,
+    /// The balancer's and consolidation's schedule, advice and work under way.
+    policy_state: balance::PolicyState,
+    /// Who asked for the action being applied (the moves it starts carry it).
+    origin: Origin,
 }
 
 impl Engine {
@@ -135,6 +145,8 @@ impl Engine {
             stepping: Vec::new(),
             emitted: 0,
             energy: power::Energy::new(s),
+            policy_state: balance::PolicyState::new(&s.policy),
+            origin: Origin::Operator,
         })
     }
 
@@ -149,8 +161,10 @@ impl Engine {
         self.account_energy(t0);
         // Scripted actions due now, in file order.
         while let Some(action) = self.script.due(t0) {
-            let _ = self.apply(&action);
+            let _ = self.apply_by(&action, Origin::Script);
         }
+        // The balancer and consolidation, when an evaluation is due (or a frame they empty is).
+        self.run_policies(t0);
         self.account_energy(t0);
         // Faults: outages end; moves whose path is broken stall, fail or are lost.
         self.expire_link_faults(t0);

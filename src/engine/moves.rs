@@ -259,6 +259,8 @@ pub struct Move {
     pub(super) postcopy: PostCopy,
     /// QEMU's loop state, when the move runs it (`policy.precopy: Qemu`).
     pub(super) qemu: Option<Box<QemuLoop>>,
+    /// Who asked for it.
+    pub(super) by: super::Origin,
 }
 
 impl Move {
@@ -311,6 +313,7 @@ impl Move {
             kinds: PageKinds::default(),
             postcopy: PostCopy::default(),
             qemu: None,
+            by: super::Origin::Operator,
         }
     }
 

@@ -394,7 +394,7 @@ impl Engine {
             evacuations: self.evacuation_views(&moves),
             moves,
             energy: self.energy_report(now as f64 / 1e9),
-            recommendations: Vec::new(),
+            recommendations: self.recommendations(),
         }
     }
 

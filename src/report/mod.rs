@@ -275,6 +275,7 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "NO" }
 }
 
+pub mod advice;
 pub mod drive;
 pub mod plan;
 pub mod run_plot;
