@@ -52,12 +52,13 @@ fn estate(partitions: Vec<PartitionSpec>, mode: Mode) -> Scenario {
     }
 }
 
-/// frame-a and frame-b at 30%, frame-c at 10% with two partitions.
+/// frame-a and frame-b at 45% (the band's bottom: not below it), frame-c at 10% with two
+/// partitions.
 fn evening(mode: Mode) -> Scenario {
     estate(
         vec![
-            lpar("a1", "frame-a", 16.0, 90.0),
-            lpar("b1", "frame-b", 16.0, 90.0),
+            lpar("a1", "frame-a", 24.0, 90.0),
+            lpar("b1", "frame-b", 24.0, 90.0),
             lpar("c1", "frame-c", 8.0, 30.0),
             lpar("c2", "frame-c", 8.0, 30.0),
         ],
@@ -127,7 +128,7 @@ fn the_least_loaded_frame_is_emptied_then_powered_off() {
     let at = |name: &str| events.iter().position(|ev| ev.name() == name).unwrap();
     assert!(at("evacuation_completed") < at("frame_powering_off"));
     assert!(e.energy_report(600.0).saved_wh > 0.0);
-    // Two frames at 40% stay on: nothing more to do, and the run is settled.
+    // Two frames at 50% stay on: nothing more to do, and the run is settled.
     assert_eq!(d.len(), 2, "{d:?}");
     assert!(e.is_settled());
 }

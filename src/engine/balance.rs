@@ -68,6 +68,8 @@ pub struct BalancePass {
     pub moves: Vec<BalanceMove>,
     /// Moves that would have helped but the model says would not converge: never chosen.
     pub not_converging: Vec<String>,
+    /// Why it recommends nothing now (a frame is powering on to take load), if so.
+    pub waiting: Option<String>,
 }
 
 /// Population standard deviation of `xs` (0 for fewer than two).
@@ -130,7 +132,19 @@ impl Engine {
                 .collect(),
             moves: Vec::new(),
             not_converging: Vec::new(),
+            waiting: None,
         };
+        // A frame powering on is capacity on its way: moving load among the others now would
+        // be undone once it operates (DRS, too, waits for a host leaving standby).
+        if let Some(f) = self
+            .world
+            .frames
+            .iter()
+            .find(|f| f.power_state == crate::spec::PowerState::PoweringOn)
+        {
+            pass.waiting = Some(format!("{} is powering on", f.spec.name));
+            return pass;
+        }
         let mut ledger: Ledger<'_> = self.ledger(&Reservations::default());
         let mut chosen: Vec<PartitionId> = Vec::new();
         let mut forecasts: Vec<Option<Prediction>> = vec![None; self.world.partitions.len()];
@@ -247,7 +261,8 @@ impl Engine {
                 .iter()
                 .any(|a| a.action == rec.action);
             let start = mode == Mode::Active && self.balancer_in_flight() < MAX_IN_FLIGHT;
-            if !seen || start {
+            // Advice is reported once; starting it later says so in `migration_started`.
+            if !seen {
                 self.emit(
                     now,
                     EventKind::BalanceAdvised {

@@ -142,7 +142,9 @@ impl Advice {
             points(b.tolerance),
             points(b.imbalance)
         );
-        if b.moves.is_empty() {
+        if let Some(why) = &b.waiting {
+            out += &format!("  waits: {why}\n");
+        } else if b.moves.is_empty() {
             out += if b.imbalance <= b.tolerance {
                 "  nothing to do: the imbalance is within what the threshold tolerates\n"
             } else {
