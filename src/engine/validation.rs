@@ -32,10 +32,6 @@ pub struct Validation {
     pub from: String,
     pub to: String,
     pub checks: Vec<Check>,
-    /// Its client adapters mapped onto the target's VIOS (what the VLAN and SAN checks
-    /// judged). Not serialised: events and plans carry the checks' messages.
-    #[serde(skip)]
-    pub vio: VioMapping,
 }
 
 impl Validation {
@@ -222,7 +218,6 @@ impl<'a> Ledger<'a> {
             from: from.name.clone(),
             to: to.name.clone(),
             checks: Vec::with_capacity(CHECKS.len()),
-            vio: VioMapping::default(),
         };
         match (self.down(pi), &p.needs_recovery) {
             (Some(why), _) => v.check("state", false, format!("{name} is down: {why}")),
@@ -328,15 +323,15 @@ impl<'a> Ledger<'a> {
                 )
             },
         );
-        v.vio = self.vio_mapping(pi, ti, &request.mappings);
+        let vio = self.vio_mapping(pi, ti, &request.mappings);
         // A scenario without virtual I/O on either side keeps today's checks and messages
         // word for word; otherwise the adapters' mapping is what is judged.
         let legacy = p.spec.adapters.is_empty() && vios_derived(to);
         if legacy {
             self.legacy_network_checks(&mut v, &p.spec, to);
         } else {
-            adapter_check(&mut v, "VLANs on target", false, &to.name);
-            adapter_check(&mut v, "SANs on target", true, &to.name);
+            adapter_check(&mut v, &vio, "VLANs on target", false, &to.name);
+            adapter_check(&mut v, &vio, "SANs on target", true, &to.name);
         }
         let same_name = self.names.get(&(ti, name.as_str())).copied().unwrap_or(0);
         let clash = same_name > u32::from(here == ti);
@@ -482,10 +477,15 @@ impl Ledger<'_> {
 
 /// The network (virtual Ethernet) or storage (virtual SCSI and FC) check from the mapping:
 /// each adapter the target cannot host, named with its slot and the reason.
-fn adapter_check(v: &mut Validation, name: &'static str, storage: bool, target: &str) {
-    let problems: Vec<&AdapterMap> = v.vio.problems(storage);
-    let of_kind = v
-        .vio
+fn adapter_check(
+    v: &mut Validation,
+    vio: &VioMapping,
+    name: &'static str,
+    storage: bool,
+    target: &str,
+) {
+    let problems: Vec<&AdapterMap> = vio.problems(storage);
+    let of_kind = vio
         .adapters
         .iter()
         .filter(|m| m.adapter.kind.storage() == storage)

@@ -93,7 +93,7 @@ impl VioMapping {
 /// The redundancy group of an adapter: storage adapters of one kind and fabric are paths to
 /// the same disks (MPIO); Ethernet adapters have none (SEA failover is the VIOS' own).
 fn group(a: &Adapter) -> Option<(AdapterKind, Option<&str>)> {
-    a.kind.storage().then(|| (a.kind, a.fabric.as_deref()))
+    a.kind.storage().then_some((a.kind, a.fabric.as_deref()))
 }
 
 fn hosts(v: &ViosSpec, a: &Adapter) -> bool {
