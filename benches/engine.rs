@@ -23,6 +23,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
         mover_gbps: None,
         power: None,
         powered_off: false,
+        vios: Vec::new(),
     };
     Scenario {
         name: "bench".into(),
@@ -48,6 +49,7 @@ fn scenario(memory_gib: f64, workload: Workload, link_gbps: f64) -> Scenario {
             workload,
             zero_percent: 0.0,
             cpu_load: None,
+            adapters: Default::default(),
         }],
         policy: Policy::default(),
         script: vec![],

@@ -36,6 +36,7 @@ fn big_estate() -> Scenario {
             mover_gbps: Some(10.0),
             power: None,
             powered_off: false,
+            vios: Vec::new(),
         })
         .collect();
     let rest_gib = (256.0 * 1024.0 - EVACUATED as f64 * 8.0) / (PARTITIONS - EVACUATED) as f64;
@@ -59,6 +60,7 @@ fn big_estate() -> Scenario {
                 users: 10,
                 zero_percent: 0.0,
                 cpu_load: None,
+                adapters: Default::default(),
                 workload: match i % 3 {
                     0 => Workload::Uniform { writes_mib_s: 20.0 },
                     1 => Workload::Hotspot {

@@ -117,6 +117,7 @@ fn a_failed_mover_takes_only_its_own_moves_down_and_a_redundant_move_carries_on(
         source_msp: Some("vios1".into()),
         dest_msp: Some("vios1".into()),
         redundant: Redundancy::Required,
+        mappings: Vec::new(),
     })
     .unwrap();
     e.advance(Duration::from_millis(100));
@@ -161,6 +162,7 @@ fn redundancy_required_is_refused_where_a_frame_has_one_mover() {
             source_msp: None,
             dest_msp: None,
             redundant: Redundancy::Required,
+            mappings: Vec::new(),
         })
         .unwrap_err();
     assert!(matches!(refused.reason, Reason::Invalid(_)));

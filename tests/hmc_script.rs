@@ -59,6 +59,7 @@ fn each_operation_becomes_its_action() {
                 source_msp: Some("vios2".into()),
                 dest_msp: Some("vios1".into()),
                 redundant: Redundancy::Required,
+                mappings: Vec::new(),
             },
             Action::Migrate {
                 partition: "frame-a/web01".into(),
@@ -66,6 +67,7 @@ fn each_operation_becomes_its_action() {
                 source_msp: None,
                 dest_msp: None,
                 redundant: Redundancy::IfAvailable,
+                mappings: Vec::new(),
             },
             Action::Stop {
                 partition: "frame-a/web01".into()

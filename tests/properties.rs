@@ -142,6 +142,7 @@ fn system(i: usize) -> impl Strategy<Value = SystemSpec> {
             mover_gbps: None,
             power: None,
             powered_off: false,
+            vios: Vec::new(),
         })
 }
 
@@ -183,6 +184,7 @@ fn partition() -> impl Strategy<Value = PartitionSpec> {
                     workload,
                     zero_percent,
                     cpu_load: None,
+                    adapters: Default::default(),
                 }
             },
         )

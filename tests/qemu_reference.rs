@@ -211,6 +211,7 @@ impl Measured {
             mover_gbps: None,
             power: None,
             powered_off: false,
+            vios: Vec::new(),
         };
         let cap_mib_s = max_bandwidth / (1u64 << 20) as f64;
         Scenario {
@@ -241,6 +242,7 @@ impl Measured {
                 },
                 zero_percent: self.zero_pages as f64 / self.pages as f64 * 100.0,
                 cpu_load: None,
+                adapters: Default::default(),
             }],
             policy: Policy {
                 switchover: Switchover::DowntimeLimit {

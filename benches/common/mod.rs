@@ -24,6 +24,7 @@ pub fn estate() -> Scenario {
         mover_gbps: None,
         power: None,
         powered_off: false,
+        vios: Vec::new(),
     };
     let partitions = (0..PARTITIONS)
         .map(|i| {
@@ -61,6 +62,7 @@ pub fn estate() -> Scenario {
                 },
                 zero_percent: 0.0,
                 cpu_load: None,
+                adapters: Default::default(),
             }
         })
         .collect();

@@ -43,9 +43,11 @@ impl Engine {
                 source_msp,
                 dest_msp,
                 redundant,
+                mappings,
             } => {
                 let (p, t) = self.resolve_move(partition, to)?;
-                let request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                let mut request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                request.mappings = self.resolve_mappings(p, t, mappings)?;
                 self.migrate(p, t, request)
             }
             Action::Validate {
@@ -54,9 +56,11 @@ impl Engine {
                 source_msp,
                 dest_msp,
                 redundant,
+                mappings,
             } => {
                 let (p, t) = self.resolve_move(partition, to)?;
-                let request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                let mut request = self.resolve_movers(p, t, source_msp, dest_msp, *redundant)?;
+                request.mappings = self.resolve_mappings(p, t, mappings)?;
                 let v = self.validate_request(p, t, &request);
                 if !v.ok() {
                     return Err(self.refuse_invalid(v));

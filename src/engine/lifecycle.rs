@@ -91,6 +91,7 @@ impl Engine {
         let inactive = !part.active;
         let id = MoveId::new(self.moves.len());
         let from = part.frame;
+        let vio = self.map_virtual_io(p, to, &request.mappings);
         self.moves.push(Move::new(
             id,
             p,
@@ -101,6 +102,7 @@ impl Engine {
             now,
         ));
         self.moves[id.index()].by = self.origin;
+        self.moves[id.index()].vio = vio;
         self.world.partition_mut(p).active_move = Some(id);
         self.in_flight.push(id);
         let name = self.world.partition(p).spec.name.clone();
@@ -163,7 +165,7 @@ impl Engine {
     /// The movers a move could start on now, if both frames have a slot free.
     fn free_route(&self, id: MoveId) -> Option<Route> {
         let m = &self.moves[id.index()];
-        let r = m.request;
+        let r = &m.request;
         let source = self.free_mover(m.from, r.source, None)?;
         let target = self.free_mover(m.to, r.target, None)?;
         let standby = match r.redundant {

@@ -49,6 +49,7 @@ pub mod snapshot;
 mod switchover;
 mod transfer;
 pub mod validation;
+pub mod vio;
 mod world;
 mod writes;
 
@@ -67,6 +68,7 @@ pub use power::{EnergyReport, FrameEnergy};
 pub use predictor::Prediction;
 pub use snapshot::{Recommendation, Snapshot};
 pub use validation::{Check, Reservations, Validation};
+pub use vio::{AdapterMap, VioMapping, map_adapters};
 pub use world::{Frame, Mover, Partition};
 
 use crate::sim::Link;
@@ -387,6 +389,7 @@ impl Engine {
                 .map(|n| self.find_mover(to, n))
                 .transpose()?,
             redundant,
+            mappings: Vec::new(),
         })
     }
 

@@ -8,8 +8,9 @@ use super::event::{RoundStats, SwitchReason};
 use super::ids::{FrameId, MoveId, PartitionId};
 use super::image::TargetImage;
 use super::qemu::QemuLoop;
+use super::vio::VioMapping;
 use crate::sim::{Bitmap, ZeroPages};
-use crate::spec::Redundancy;
+use crate::spec::{MappingChoice, Redundancy};
 
 /// Where a move stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,12 +196,14 @@ pub struct Route {
     pub standby: Option<(usize, usize)>,
 }
 
-/// The movers a move asks for: named ones, or the engine's choice; and its redundancy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The movers a move asks for: named ones, or the engine's choice; its redundancy; and the
+/// target VIOS the operator chose for client adapters (the engine maps the rest).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MoverRequest {
     pub source: Option<usize>,
     pub target: Option<usize>,
     pub redundant: Redundancy,
+    pub mappings: Vec<MappingChoice>,
 }
 
 /// Pages by kind. A partition's zero pages (`zero_percent` of them, never written) go as a
@@ -261,6 +264,8 @@ pub struct Move {
     pub(super) qemu: Option<Box<QemuLoop>>,
     /// Who asked for it.
     pub(super) by: super::Origin,
+    /// Its client adapters mapped onto the target's VIOS, as chosen when it started.
+    pub(super) vio: VioMapping,
 }
 
 impl Move {
@@ -314,6 +319,7 @@ impl Move {
             postcopy: PostCopy::default(),
             qemu: None,
             by: super::Origin::Operator,
+            vio: VioMapping::default(),
         }
     }
 
@@ -416,6 +422,11 @@ impl Move {
 
     pub fn to(&self) -> FrameId {
         self.to
+    }
+
+    /// Its client adapters mapped onto the target's VIOS, as chosen when it started.
+    pub fn vio(&self) -> &VioMapping {
+        &self.vio
     }
 
     /// The movers it runs on, once started.

@@ -263,6 +263,9 @@ pub struct MoveView {
     /// the share of its writes it could not make.
     pub postcopy_stall_ms: f64,
     pub postcopy_slowdown_percent: f64,
+    /// Its client adapters mapped onto the target's VIOS, as chosen when it started.
+    #[serde(default)]
+    pub vio: super::vio::VioMapping,
 }
 
 impl Snapshot {
@@ -588,6 +591,7 @@ impl Engine {
             zero_pages_skipped: m.zero_pages_skipped(),
             postcopy_stall_ms: m.postcopy_stall_ms(),
             postcopy_slowdown_percent: m.postcopy_slowdown_percent(),
+            vio: m.vio.clone(),
         }
     }
 

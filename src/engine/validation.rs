@@ -3,14 +3,17 @@
 //! check in constant time, so an evacuation validates a whole frame's partitions, each against
 //! the placements before it, without rescanning the world for every one.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::ids::{FrameId, PartitionId};
 use super::moves::{Move, MoverRequest, Phase};
+use super::vio::{AdapterMap, Occupancy, VioMapping, adapters_now, map_adapters};
 use super::world::World;
-use crate::spec::{PartitionState, Redundancy};
+use crate::spec::vio::{vios_derived, vios_of};
+use crate::spec::{MappingChoice, PartitionState, Redundancy};
 use crate::units::num;
 
 /// One precondition and whether it holds.
@@ -92,6 +95,8 @@ pub(super) struct Ledger<'a> {
     /// Partitions of each name on each frame.
     names: HashMap<(FrameId, &'a str), u32>,
     failed: Vec<bool>,
+    /// Virtual slots taken on each frame's VIOS, counted when first asked.
+    vio: RefCell<Occupancy>,
 }
 
 impl<'a> Ledger<'a> {
@@ -107,6 +112,7 @@ impl<'a> Ledger<'a> {
             cpus: vec![0.0; frames],
             names: HashMap::with_capacity(world.partitions.len()),
             failed: world.frames.iter().map(|f| f.failed).collect(),
+            vio: RefCell::new(Occupancy::new(world)),
         };
         for &(p, f) in &plan.landed {
             l.location[p.index()] = f;
@@ -141,9 +147,32 @@ impl<'a> Ledger<'a> {
         self.cpus[f.index()] += spec.cpus;
     }
 
-    /// A move of `p` to `to` now holds it there too (until it lands).
+    /// A move of `p` to `to` now holds it there too (until it lands), and the virtual slots
+    /// its adapters take.
     pub(super) fn place(&mut self, p: PartitionId, to: FrameId) {
         self.hold(p, to);
+        let mapping = self.vio_mapping(p, to, &[]);
+        self.vio.borrow_mut().hold(self.world, to, &mapping);
+    }
+
+    /// How `p`'s client adapters, where it runs now, map onto `to`'s VIOS.
+    pub(super) fn vio_mapping(
+        &self,
+        p: PartitionId,
+        to: FrameId,
+        choices: &[MappingChoice],
+    ) -> VioMapping {
+        let adapters = adapters_now(self.world, self.moves, p);
+        if adapters.is_empty() {
+            return VioMapping::default();
+        }
+        let spec = &self.world.frame(to).spec;
+        let vios = vios_of(spec);
+        let taken = self
+            .vio
+            .borrow_mut()
+            .taken(self.world, self.moves, &self.location, to);
+        map_adapters(&adapters, &spec.name, &vios, &taken, choices)
     }
 
     /// Memory (GiB) and processors in use on a frame.
@@ -294,46 +323,16 @@ impl<'a> Ledger<'a> {
                 )
             },
         );
-        let missing_vlans: Vec<String> = p
-            .spec
-            .vlans
-            .iter()
-            .filter(|v| !to.vlans.contains(v))
-            .map(|v| v.to_string())
-            .collect();
-        v.check(
-            "VLANs on target",
-            missing_vlans.is_empty(),
-            if missing_vlans.is_empty() {
-                format!("{} VLAN(s) bridged on {}", p.spec.vlans.len(), to.name)
-            } else {
-                format!(
-                    "VLAN {} not bridged on {}",
-                    missing_vlans.join(", "),
-                    to.name
-                )
-            },
-        );
-        let missing_sans: Vec<&str> = p
-            .spec
-            .sans
-            .iter()
-            .filter(|s| !to.sans.contains(s))
-            .map(|s| s.as_str())
-            .collect();
-        v.check(
-            "SANs on target",
-            missing_sans.is_empty(),
-            if missing_sans.is_empty() {
-                format!("{} SAN(s) visible from {}", p.spec.sans.len(), to.name)
-            } else {
-                format!(
-                    "SAN {} not visible from {}",
-                    missing_sans.join(", "),
-                    to.name
-                )
-            },
-        );
+        let vio = self.vio_mapping(pi, ti, &request.mappings);
+        // A scenario without virtual I/O on either side keeps today's checks and messages
+        // word for word; otherwise the adapters' mapping is what is judged.
+        let legacy = p.spec.adapters.is_empty() && vios_derived(to);
+        if legacy {
+            self.legacy_network_checks(&mut v, &p.spec, to);
+        } else {
+            adapter_check(&mut v, &vio, "VLANs on target", false, &to.name);
+            adapter_check(&mut v, &vio, "SANs on target", true, &to.name);
+        }
         let same_name = self.names.get(&(ti, name.as_str())).copied().unwrap_or(0);
         let clash = same_name > u32::from(here == ti);
         v.check(
@@ -424,4 +423,93 @@ impl<'a> Ledger<'a> {
         }
         Ok(())
     }
+}
+
+impl Ledger<'_> {
+    /// The VLAN and SAN checks of a scenario without virtual I/O: every VLAN of the partition
+    /// bridged on the target, every SAN visible from it.
+    fn legacy_network_checks(
+        &self,
+        v: &mut Validation,
+        p: &crate::spec::PartitionSpec,
+        to: &crate::spec::SystemSpec,
+    ) {
+        let missing_vlans: Vec<String> = p
+            .vlans
+            .iter()
+            .filter(|v| !to.vlans.contains(v))
+            .map(|v| v.to_string())
+            .collect();
+        v.check(
+            "VLANs on target",
+            missing_vlans.is_empty(),
+            if missing_vlans.is_empty() {
+                format!("{} VLAN(s) bridged on {}", p.vlans.len(), to.name)
+            } else {
+                format!(
+                    "VLAN {} not bridged on {}",
+                    missing_vlans.join(", "),
+                    to.name
+                )
+            },
+        );
+        let missing_sans: Vec<&str> = p
+            .sans
+            .iter()
+            .filter(|s| !to.sans.contains(s))
+            .map(|s| s.as_str())
+            .collect();
+        v.check(
+            "SANs on target",
+            missing_sans.is_empty(),
+            if missing_sans.is_empty() {
+                format!("{} SAN(s) visible from {}", p.sans.len(), to.name)
+            } else {
+                format!(
+                    "SAN {} not visible from {}",
+                    missing_sans.join(", "),
+                    to.name
+                )
+            },
+        );
+    }
+}
+
+/// The network (virtual Ethernet) or storage (virtual SCSI and FC) check from the mapping:
+/// each adapter the target cannot host, named with its slot and the reason.
+fn adapter_check(
+    v: &mut Validation,
+    vio: &VioMapping,
+    name: &'static str,
+    storage: bool,
+    target: &str,
+) {
+    let problems: Vec<&AdapterMap> = vio.problems(storage);
+    let of_kind = vio
+        .adapters
+        .iter()
+        .filter(|m| m.adapter.kind.storage() == storage)
+        .count();
+    let detail = if problems.is_empty() {
+        let what = if storage {
+            "virtual SCSI/FC"
+        } else {
+            "virtual Ethernet"
+        };
+        format!("{of_kind} {what} adapter(s) can be hosted on {target}")
+    } else {
+        problems
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} ({}): {}",
+                    m.adapter.label(),
+                    m.adapter.needs(),
+                    m.problem.as_deref().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    v.check(name, problems.is_empty(), detail);
 }

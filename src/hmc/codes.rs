@@ -32,8 +32,9 @@ pub enum Code {
     TooLong,
     /// `chsysstate -r lpar`: partitions cannot be activated or shut down yet.
     PowerNotSimulated,
-    /// Virtual adapter mappings: the engine has no virtual I/O adapters yet.
-    AdapterMappingNotSimulated,
+    /// `-i virtual_scsi_mappings|virtual_fc_mappings|vlan_mappings` names a client adapter the
+    /// partition does not have, or maps one twice.
+    BadAdapterMapping,
     /// `dest_lpar_id`: partition ids are derived, not assignable.
     DestLparIdNotSimulated,
     /// An HMC option or resource this simulated HMC does not offer (`--ip`, `-o set`, ...).
@@ -67,6 +68,9 @@ pub enum Code {
     InsufficientProcessors,
     /// Validation: a VLAN of the partition is not bridged on the destination.
     VlanNotBridged,
+    /// Validation: a virtual SCSI adapter the destination's VIOS cannot host, or a virtual
+    /// storage adapter pair whose redundancy the destination would lose, or no free slot.
+    VirtualStorageNotHostable,
     /// Validation: the destination already has a partition of that name.
     NameInUse,
     /// Validation: no mover service partition on one side.
@@ -87,7 +91,7 @@ impl Code {
             Code::BadInputData => "HSCLZ003",
             Code::TooLong => "HSCLZ005",
             Code::PowerNotSimulated => "HSCLZ010",
-            Code::AdapterMappingNotSimulated => "HSCLZ012",
+            Code::BadAdapterMapping => "HSCLZ012",
             Code::DestLparIdNotSimulated => "HSCLZ014",
             Code::OptionNotSimulated => "HSCLZ015",
             Code::MigrationStopped => "HSCLZ020",
@@ -104,6 +108,7 @@ impl Code {
             Code::InsufficientMemory => "HSCLZ106",
             Code::InsufficientProcessors => "HSCLZ107",
             Code::VlanNotBridged => "HSCLZ108",
+            Code::VirtualStorageNotHostable => "HSCLZ111",
             Code::NameInUse => "HSCLZ109",
             Code::NoMoverServicePartition => "HSCLZ110",
             Code::ValidationFailed => "HSCLZ199",
@@ -144,7 +149,7 @@ pub const IBM_CODES: [(Code, &str, &str); 3] = [
 ];
 
 /// lpm's own codes: (code, meaning). The README lists these, marked as lpm's own.
-pub const LPM_CODES: [(Code, &str); 25] = [
+pub const LPM_CODES: [(Code, &str); 26] = [
     (
         Code::BadAttributeName,
         "an -F attribute the resource does not have",
@@ -166,8 +171,8 @@ pub const LPM_CODES: [(Code, &str); 25] = [
         "chsysstate -r lpar: activating and shutting down partitions is not simulated yet",
     ),
     (
-        Code::AdapterMappingNotSimulated,
-        "-i virtual_scsi_mappings, virtual_fc_mappings, vlan_mappings: no virtual I/O adapters in the engine yet",
+        Code::BadAdapterMapping,
+        "-i virtual_scsi_mappings, virtual_fc_mappings, vlan_mappings: a client slot the partition has no adapter of that kind in, or an adapter mapped twice",
     ),
     (
         Code::DestLparIdNotSimulated,
@@ -232,6 +237,10 @@ pub const LPM_CODES: [(Code, &str); 25] = [
     (
         Code::VlanNotBridged,
         "validation: a VLAN of the partition is not bridged on the destination",
+    ),
+    (
+        Code::VirtualStorageNotHostable,
+        "validation: a virtual SCSI adapter no destination VIOS can host, a redundant storage pair the destination would serve through one VIOS, or no free virtual slot",
     ),
     (
         Code::NameInUse,

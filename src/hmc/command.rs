@@ -119,13 +119,33 @@ impl RedundantMsps {
     }
 }
 
-/// One client adapter mapping of `-i virtual_scsi_mappings=` / `virtual_fc_mappings=`:
-/// `slot/vios_name/vios_id` (name or id may be empty).
+/// One client adapter mapping of `-i virtual_scsi_mappings=`, `virtual_fc_mappings=` and
+/// `vlan_mappings=`: `slot/vios_name/vios_id[/vios_slot[/fc_port]]` (name or id may be empty,
+/// not both). IBM documents the first three parts and, for virtual FC, the server slot and
+/// physical port after them; lpm takes the server slot for virtual SCSI too and ignores the
+/// port (it models fabrics, not ports).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdapterMapping {
     pub slot: u32,
     pub vios_name: Option<String>,
     pub vios_id: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vios_slot: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+}
+
+impl AdapterMapping {
+    /// `slot/name/id`, no slot or port.
+    pub fn new(slot: u32, vios_name: Option<&str>, vios_id: Option<u32>) -> AdapterMapping {
+        AdapterMapping {
+            slot,
+            vios_name: vios_name.map(str::to_string),
+            vios_id,
+            vios_slot: None,
+            port: None,
+        }
+    }
 }
 
 impl std::fmt::Display for AdapterMapping {
@@ -138,6 +158,15 @@ impl std::fmt::Display for AdapterMapping {
         )?;
         if let Some(id) = self.vios_id {
             write!(f, "{id}")?;
+        }
+        if self.vios_slot.is_some() || self.port.is_some() {
+            write!(f, "/")?;
+            if let Some(s) = self.vios_slot {
+                write!(f, "{s}")?;
+            }
+        }
+        if let Some(p) = &self.port {
+            write!(f, "/{p}")?;
         }
         Ok(())
     }
@@ -152,7 +181,7 @@ pub enum InputAttr {
     DestMspId(u32),
     VirtualScsiMappings(Vec<AdapterMapping>),
     VirtualFcMappings(Vec<AdapterMapping>),
-    VlanMappings(Vec<String>),
+    VlanMappings(Vec<AdapterMapping>),
     SharedProcPoolName(String),
     SharedProcPoolId(u32),
     DestLparId(u32),
@@ -203,8 +232,9 @@ impl InputAttr {
             | InputAttr::DestMspId(n)
             | InputAttr::SharedProcPoolId(n)
             | InputAttr::DestLparId(n) => n.to_string(),
-            InputAttr::VirtualScsiMappings(m) | InputAttr::VirtualFcMappings(m) => join(m),
-            InputAttr::VlanMappings(v) => join(v),
+            InputAttr::VirtualScsiMappings(m)
+            | InputAttr::VirtualFcMappings(m)
+            | InputAttr::VlanMappings(m) => join(m),
         }
     }
 }

@@ -10,8 +10,10 @@ use std::time::Duration;
 use crate::Scenario;
 use crate::engine::MoverRequest;
 use crate::engine::snapshot::{MoveView, PartitionStatus};
+use crate::engine::vio::can_host;
 use crate::engine::{Engine, FrameId, PartitionId, Phase, Snapshot};
-use crate::spec::{Action, PowerState, Processor, Redundancy};
+use crate::spec::vio::{Adapter, AdapterKind};
+use crate::spec::{Action, MappingChoice, PowerState, Processor, Redundancy};
 
 /// The simulated estate behind the HMC.
 #[derive(Debug, Clone)]
@@ -42,6 +44,8 @@ pub struct Frame {
     pub power: PowerState,
     pub vlans: Vec<u32>,
     pub sans: Vec<String>,
+    /// Its Virtual I/O Servers: (name, lpar id), as given or derived (`spec::vio`).
+    pub vios: Vec<(String, u32)>,
 }
 
 /// How a partition is configured to run, or that it is down.
@@ -97,12 +101,29 @@ pub struct Migration {
     pub standby: Option<(String, String)>,
 }
 
-/// The movers a move asks for, by the engine's names, and its redundancy.
+/// The movers a move asks for, by the engine's names, its redundancy, and the target VIOS
+/// chosen for client adapters (`-i virtual_*_mappings`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MoverChoice {
     pub source: Option<String>,
     pub dest: Option<String>,
     pub redundant: Redundancy,
+    pub mappings: Vec<MappingChoice>,
+}
+
+/// One client adapter of a partition and where a move to a frame would put it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdapterRow {
+    pub kind: AdapterKind,
+    pub slot: u32,
+    /// What it needs of the target (`fabric prod`, `VLAN 10`).
+    pub needs: String,
+    /// The VIOS that can host it on the target, by name.
+    pub possible: Vec<String>,
+    /// The VIOS (and server slot) the engine maps it to.
+    pub suggested: Option<(String, Option<u32>)>,
+    /// Why the target cannot host it.
+    pub problem: Option<String>,
 }
 
 /// A partition as the HMC layer sees it.
@@ -120,6 +141,8 @@ pub struct Lpar {
     pub dedicated_io: bool,
     pub vlans: Vec<u32>,
     pub sans: Vec<String>,
+    /// Its client adapters where it runs now: (kind, client slot).
+    pub adapters: Vec<(AdapterKind, u32)>,
     /// A failed move waits for `migrlpar -o r`.
     pub needs_recovery: bool,
     /// The move in flight, else the latest one.
@@ -223,6 +246,7 @@ impl Estate {
                     power: f.power_state,
                     vlans,
                     sans,
+                    vios: self.vios_ids(i, s.partitions.len()),
                 }
             })
             .collect();
@@ -250,6 +274,12 @@ impl Estate {
                     dedicated_io: p.dedicated_io,
                     vlans,
                     sans,
+                    adapters: self
+                        .engine
+                        .adapters(PartitionId::new(i))
+                        .iter()
+                        .map(|a| (a.kind, a.slot))
+                        .collect(),
                     needs_recovery: p.needs_recovery,
                     last_move: p
                         .last_move
@@ -313,6 +343,7 @@ impl Estate {
             source: find(from, &movers.source)?,
             target: find(t, &movers.dest)?,
             redundant: movers.redundant,
+            mappings: movers.mappings.clone(),
         };
         let v = self.engine.validate_request(p, t, &request);
         Ok(v.checks
@@ -325,6 +356,54 @@ impl Estate {
             .collect())
     }
 
+    /// The VIOS of frame `f`: (name, lpar id). Ids as a scenario gives them, else after the
+    /// client partitions' (as the movers', which the derived VIOS are).
+    fn vios_ids(&self, f: usize, clients: usize) -> Vec<(String, u32)> {
+        let first = (clients as u32).saturating_add(1);
+        self.engine
+            .vios(FrameId::new(f))
+            .into_iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let id = v.id.unwrap_or(first.saturating_add(k as u32));
+                (v.name, id)
+            })
+            .collect()
+    }
+
+    /// `lslparmigr -r virtualio`: each client adapter of `lpar` and where a move to `to`
+    /// would put it, with the operator's choices.
+    pub fn virtual_io(
+        &self,
+        lpar: usize,
+        to: usize,
+        movers: &MoverChoice,
+    ) -> Result<Vec<AdapterRow>, String> {
+        let p = self.partition_id(lpar)?;
+        let t = self.frame_id(to)?;
+        let vios = self.engine.vios(t);
+        let mapping = self.engine.virtual_io(p, t, &movers.mappings);
+        Ok(mapping
+            .adapters
+            .iter()
+            .map(|m| {
+                let a: &Adapter = &m.adapter;
+                AdapterRow {
+                    kind: a.kind,
+                    slot: a.slot,
+                    needs: a.needs(),
+                    possible: vios
+                        .iter()
+                        .filter(|v| can_host(v, a))
+                        .map(|v| v.name.clone())
+                        .collect(),
+                    suggested: m.target.clone(),
+                    problem: m.problem.clone(),
+                }
+            })
+            .collect())
+    }
+
     /// Starts (or queues) a move; the engine validates it again.
     pub fn migrate(&mut self, lpar: usize, to: usize, movers: &MoverChoice) -> Result<(), String> {
         let action = Action::Migrate {
@@ -333,6 +412,7 @@ impl Estate {
             source_msp: movers.source.clone(),
             dest_msp: movers.dest.clone(),
             redundant: movers.redundant,
+            mappings: movers.mappings.clone(),
         };
         self.apply(&action)
     }

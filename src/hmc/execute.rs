@@ -46,7 +46,7 @@ pub fn execute(estate: &mut Estate, command: &HmcCommand) -> Outcome {
         HmcCommand::Migrlpar(m) => migration::run(estate, m),
         HmcCommand::Lssyscfg(l) => Outcome::from_result(lssyscfg(&estate.view(), l)),
         HmcCommand::Lshwres(l) => Outcome::from_result(lshwres(&estate.view(), l)),
-        HmcCommand::Lslparmigr(l) => Outcome::from_result(lslparmigr(&estate.view(), l)),
+        HmcCommand::Lslparmigr(l) => Outcome::from_result(lslparmigr(estate, &estate.view(), l)),
         HmcCommand::Chsysstate(c) => Outcome::from_result(chsysstate(estate, c)),
         HmcCommand::Sleep { seconds } => {
             estate.advance(*seconds);
@@ -150,7 +150,7 @@ fn lshwres(view: &View, l: &Lshwres) -> Result<String, HmcError> {
     print(t, &l.listing)
 }
 
-fn lslparmigr(view: &View, l: &Lslparmigr) -> Result<String, HmcError> {
+fn lslparmigr(estate: &Estate, view: &View, l: &Lslparmigr) -> Result<String, HmcError> {
     let f = operating_system(view, &l.system)?;
     let to = l
         .target
@@ -182,10 +182,17 @@ fn lslparmigr(view: &View, l: &Lslparmigr) -> Result<String, HmcError> {
                     migr_msp_records(view, f, to),
                 )
             } else {
+                let rows = if view.frames[to].failed {
+                    Vec::new()
+                } else {
+                    estate
+                        .virtual_io(lp.index, to, &Default::default())
+                        .map_err(|m| HmcError::new(Code::ActionRefused, m))?
+                };
                 table(
                     "lslparmigr -r virtualio",
                     MIGR_VIO_ATTRS,
-                    vec![migr_vio_record(view, lp, to)],
+                    vec![migr_vio_record(view, to, &rows)],
                 )
             }
         }

@@ -6,13 +6,14 @@
 
 use super::bounds::{MAX_WAIT_MINUTES, WAIT_SLICE_S};
 use super::codes::{Code, HmcError};
-use super::command::{InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
-use super::estate::{Check, Estate, Failure, Lpar, MovePhase, MoverChoice, View};
+use super::command::{AdapterMapping, InputAttr, MigrOp, Migrlpar, RedundantMsps, Selection};
+use super::estate::{AdapterRow, Check, Estate, Failure, Lpar, MovePhase, MoverChoice, View};
 use super::execute::{Outcome, operating_system};
 use super::format::printable;
-use super::records::{DEFAULT_POOL, fc_adapters, lpar_id, msps};
+use super::records::{DEFAULT_POOL, lpar_id, msps};
 use super::unsupported;
-use crate::spec::Redundancy;
+use crate::spec::vio::AdapterKind;
+use crate::spec::{MappingChoice, Redundancy};
 
 /// Runs one migrlpar command.
 pub fn run(estate: &mut Estate, m: &Migrlpar) -> Outcome {
@@ -149,13 +150,9 @@ fn input_attr(
             movers.dest = Some(msp_exists(to, None, Some(*i))?);
             Ok(())
         }
-        InputAttr::VirtualScsiMappings(ms) | InputAttr::VirtualFcMappings(ms) => {
-            for mapping in ms {
-                msp_exists(to, mapping.vios_name.as_deref(), mapping.vios_id)?;
-            }
-            Err(unsupported::adapter_mappings(attr.name()))
-        }
-        InputAttr::VlanMappings(_) => Err(unsupported::adapter_mappings(attr.name())),
+        InputAttr::VirtualScsiMappings(ms) => choose(view, to, AdapterKind::Vscsi, ms, movers),
+        InputAttr::VirtualFcMappings(ms) => choose(view, to, AdapterKind::Vfc, ms, movers),
+        InputAttr::VlanMappings(ms) => choose(view, to, AdapterKind::Veth, ms, movers),
         // Every frame has the one default pool and nothing else.
         InputAttr::SharedProcPoolName(n) if n == DEFAULT_POOL.0 => Ok(()),
         InputAttr::SharedProcPoolId(i) if *i == DEFAULT_POOL.1 => Ok(()),
@@ -174,27 +171,112 @@ fn input_attr(
     }
 }
 
+/// The target VIOS `-i` chooses for client adapters: each must name a VIOS of the
+/// destination (by name, id, or both agreeing) and a client slot once.
+fn choose(
+    view: &View,
+    to: usize,
+    kind: AdapterKind,
+    ms: &[AdapterMapping],
+    movers: &mut MoverChoice,
+) -> Result<(), HmcError> {
+    let frame = &view.frames[to];
+    for m in ms {
+        let found = frame.vios.iter().find(|(n, i)| {
+            m.vios_name.as_deref().is_none_or(|x| x == n) && m.vios_id.is_none_or(|x| x == *i)
+        });
+        let Some((name, _)) = found else {
+            let what = match (&m.vios_name, m.vios_id) {
+                (Some(n), Some(i)) => format!("named {} with ID {i}", printable(n)),
+                (Some(n), None) => format!("named {}", printable(n)),
+                (None, i) => format!("with ID {}", i.unwrap_or(0)),
+            };
+            return Err(HmcError::new(
+                Code::ObjectNotFound,
+                format!(
+                    "The Virtual I/O Server partition {what} was not found on {}.",
+                    frame.name
+                ),
+            ));
+        };
+        if movers
+            .mappings
+            .iter()
+            .any(|c| c.kind == kind && c.slot == m.slot)
+        {
+            return Err(HmcError::new(
+                Code::BadAdapterMapping,
+                format!(
+                    "The {} client adapter in slot {} is mapped twice.",
+                    kind.label(),
+                    m.slot
+                ),
+            ));
+        }
+        movers.mappings.push(MappingChoice {
+            kind,
+            slot: m.slot,
+            vios: name.clone(),
+            vios_slot: m.vios_slot,
+        });
+    }
+    Ok(())
+}
+
+/// The mappings `-i` gives that name a client slot `lpar` has no adapter of that kind in.
+fn unknown_slots(l: &Lpar, movers: &MoverChoice) -> Vec<HmcError> {
+    movers
+        .mappings
+        .iter()
+        .filter(|c| !l.adapters.contains(&(c.kind, c.slot)))
+        .map(|c| {
+            let has: Vec<String> = l
+                .adapters
+                .iter()
+                .filter(|(k, _)| *k == c.kind)
+                .map(|(_, s)| s.to_string())
+                .collect();
+            HmcError::new(
+                Code::BadAdapterMapping,
+                format!(
+                    "Cannot migrate {}: it has no {} client adapter in slot {} ({}).",
+                    l.name,
+                    c.kind.label(),
+                    c.slot,
+                    if has.is_empty() {
+                        "it has none of that kind".to_string()
+                    } else {
+                        format!("those it has are in slots {}", has.join(", "))
+                    }
+                ),
+            )
+        })
+        .collect()
+}
+
 /// The HSCL lines of a failed validation of moving `lpar` to frame `to`.
-fn validation_errors(view: &View, lpar: usize, to: usize, failures: &[Failure]) -> Vec<HmcError> {
+fn validation_errors(
+    view: &View,
+    lpar: usize,
+    rows: &[AdapterRow],
+    failures: &[Failure],
+) -> Vec<HmcError> {
     let l = &view.lpars[lpar];
     let mut out = Vec::new();
     for f in failures {
         let code = match f.check {
             Check::Sans => {
-                // One documented HSCLA319 per client adapter the destination cannot host.
-                for slot in unhosted_fc_adapters(view, l, to) {
-                    out.push(HmcError::new(
-                        Code::VirtualFcNotHostable,
-                        format!(
-                            "The migrating partition's virtual fibre channel client adapter \
-                             {slot} cannot be hosted by the existing Virtual I/O Server (VIOS) \
-                             partitions on the destination managed system. To migrate the \
-                             partition, set up the necessary VIOS host on the destination \
-                             managed system, then try the operation again."
-                        ),
-                    ));
+                let storage: Vec<&AdapterRow> = rows
+                    .iter()
+                    .filter(|r| r.kind != AdapterKind::Veth && r.problem.is_some())
+                    .collect();
+                if storage.is_empty() {
+                    // The engine and this view disagree: say what the engine found.
+                    Code::VirtualStorageNotHostable
+                } else {
+                    out.extend(storage.into_iter().map(|r| storage_error(l, r)));
+                    continue;
                 }
-                continue;
             }
             Check::State => Code::PartitionState,
             Check::NotMoving => Code::AlreadyMigrating,
@@ -216,20 +298,35 @@ fn validation_errors(view: &View, lpar: usize, to: usize, failures: &[Failure]) 
     out
 }
 
-/// The slots of the derived client vFC adapters whose SAN the destination does not see.
-fn unhosted_fc_adapters(view: &View, l: &Lpar, to: usize) -> Vec<u32> {
-    let sees = |san: &String| view.frames.get(to).is_some_and(|f| f.sans.contains(san));
-    let all = fc_adapters(l);
-    let missing: Vec<u32> = all
-        .iter()
-        .filter(|(_, s)| !sees(s))
-        .map(|(slot, _)| *slot)
-        .collect();
-    if missing.is_empty() {
-        // The engine and this view disagree: name every adapter rather than none.
-        all.into_iter().map(|(slot, _)| slot).collect()
+/// One virtual storage adapter the destination cannot host: IBM's HSCLA319 for virtual FC,
+/// with lpm's reason after IBM's text; lpm's own code for virtual SCSI, lost redundancy and
+/// slots.
+fn storage_error(l: &Lpar, r: &AdapterRow) -> HmcError {
+    let why = r.problem.as_deref().unwrap_or("");
+    if r.kind == AdapterKind::Vfc {
+        HmcError::new(
+            Code::VirtualFcNotHostable,
+            format!(
+                "The migrating partition's virtual fibre channel client adapter {} cannot be \
+                 hosted by the existing Virtual I/O Server (VIOS) partitions on the destination \
+                 managed system. To migrate the partition, set up the necessary VIOS host on the \
+                 destination managed system, then try the operation again. ({}: {})",
+                r.slot,
+                r.needs,
+                why.trim_end_matches('.')
+            ),
+        )
     } else {
-        missing
+        HmcError::new(
+            Code::VirtualStorageNotHostable,
+            format!(
+                "Cannot migrate {}: virtual SCSI adapter in slot {} ({}): {}",
+                l.name,
+                r.slot,
+                r.needs,
+                sentence(why)
+            ),
+        )
     }
 }
 
@@ -266,7 +363,16 @@ fn validate_all(estate: &Estate, plan: &Plan) -> Result<Vec<(usize, Vec<HmcError
                     format!("Cannot validate {name}: {}", sentence(&m)),
                 )
             })?;
-            Ok((l, validation_errors(&view, l, to, &failures)))
+            let unknown = unknown_slots(&view.lpars[l], &plan.movers);
+            if !unknown.is_empty() {
+                return Ok((l, unknown));
+            }
+            let rows = if failures.iter().any(|f| f.check == Check::Sans) {
+                estate.virtual_io(l, to, &plan.movers).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            Ok((l, validation_errors(&view, l, &rows, &failures)))
         })
         .collect()
 }

@@ -482,12 +482,7 @@ fn input_data(text: &str) -> Result<Vec<InputAttr>, ParseError> {
             "dest_msp_id" => InputAttr::DestMspId(number()?),
             "virtual_scsi_mappings" => InputAttr::VirtualScsiMappings(mappings(&attr, &values)?),
             "virtual_fc_mappings" => InputAttr::VirtualFcMappings(mappings(&attr, &values)?),
-            "vlan_mappings" => {
-                if values.iter().any(String::is_empty) {
-                    return Err(bad(format!("The attribute {attr} has an empty value.")));
-                }
-                InputAttr::VlanMappings(values.clone())
-            }
+            "vlan_mappings" => InputAttr::VlanMappings(mappings(&attr, &values)?),
             "shared_proc_pool_name" => InputAttr::SharedProcPoolName(one()?.to_string()),
             "shared_proc_pool_id" => InputAttr::SharedProcPoolId(number()?),
             "dest_lpar_id" => InputAttr::DestLparId(number()?),
@@ -507,8 +502,25 @@ fn input_data(text: &str) -> Result<Vec<InputAttr>, ParseError> {
     Ok(out)
 }
 
-/// `slot/vios_name/vios_id,...` (name or id may be left empty, not both).
+/// `slot/vios_name/vios_id[/vios_slot[/fc_port]],...` (name or id may be left empty, not
+/// both; the port only for virtual FC).
 fn mappings(attr: &str, values: &[String]) -> Result<Vec<AdapterMapping>, ParseError> {
+    let long = match attr {
+        "virtual_fc_mappings" => "slot/vios_name/vios_id[/vios_slot[/fc_port]]",
+        "virtual_scsi_mappings" => "slot/vios_name/vios_id[/vios_slot]",
+        _ => "slot/vios_name/vios_id",
+    };
+    let most = match attr {
+        "virtual_fc_mappings" => 5,
+        "virtual_scsi_mappings" => 4,
+        _ => 3,
+    };
+    if values.is_empty() || values.iter().all(String::is_empty) {
+        return Err(ParseError::Hmc(HmcError::new(
+            Code::BadInputData,
+            format!("The attribute {attr} has an empty value."),
+        )));
+    }
     values
         .iter()
         .map(|v| {
@@ -516,30 +528,39 @@ fn mappings(attr: &str, values: &[String]) -> Result<Vec<AdapterMapping>, ParseE
                 ParseError::Hmc(HmcError::new(
                     Code::BadInputData,
                     format!(
-                        "The mapping {} of {attr} is not of the form \
-                         slot/vios_name/vios_id.",
+                        "The mapping {} of {attr} is not of the form {long}.",
                         printable(v)
                     ),
                 ))
             };
             let parts: Vec<&str> = v.split('/').collect();
-            let [slot, name, id] = parts.as_slice() else {
+            if parts.len() < 3 || parts.len() > most {
                 return Err(bad());
-            };
-            let slot: u32 = slot.parse().map_err(|_| bad())?;
-            let vios_id = if id.is_empty() {
+            }
+            let slot: u32 = parts[0].parse().map_err(|_| bad())?;
+            let vios_id = if parts[2].is_empty() {
                 None
             } else {
-                Some(id.parse::<u32>().map_err(|_| bad())?)
+                Some(parts[2].parse::<u32>().map_err(|_| bad())?)
             };
-            let vios_name = (!name.is_empty()).then(|| name.to_string());
+            let vios_name = (!parts[1].is_empty()).then(|| parts[1].to_string());
             if vios_name.is_none() && vios_id.is_none() {
                 return Err(bad());
             }
+            let vios_slot = match parts.get(3) {
+                None | Some(&"") => None,
+                Some(x) => Some(x.parse::<u32>().map_err(|_| bad())?),
+            };
+            let port = parts
+                .get(4)
+                .filter(|p| !p.is_empty())
+                .map(|p| p.to_string());
             Ok(AdapterMapping {
                 slot,
                 vios_name,
                 vios_id,
+                vios_slot,
+                port,
             })
         })
         .collect()
@@ -844,16 +865,8 @@ mod tests {
             m.input,
             vec![
                 InputAttr::VirtualFcMappings(vec![
-                    AdapterMapping {
-                        slot: 4,
-                        vios_name: Some("vios1".into()),
-                        vios_id: Some(1)
-                    },
-                    AdapterMapping {
-                        slot: 5,
-                        vios_name: None,
-                        vios_id: Some(2)
-                    },
+                    AdapterMapping::new(4, Some("vios1"), Some(1)),
+                    AdapterMapping::new(5, None, Some(2)),
                 ]),
                 InputAttr::DestMspName("vios2".into()),
                 InputAttr::SharedProcPoolName("DefaultPool".into()),
@@ -864,6 +877,10 @@ mod tests {
             r#"-i "source_msp_id=x""#,
             r#"-i "virtual_fc_mappings=4/vios1""#,
             r#"-i "virtual_fc_mappings=4//""#,
+            r#"-i "virtual_fc_mappings=4/vios1/1/x""#,
+            r#"-i "virtual_scsi_mappings=4/vios1/1/7/fcs0""#,
+            r#"-i "vlan_mappings=2/vios1/1/7""#,
+            r#"-i "vlan_mappings=""#,
             r#"-i "dest_msp_name=a,b""#,
             r#"-i "dest_msp_name=a,dest_msp_name=b""#,
             r#"-i 'x"'"#,

@@ -5,9 +5,10 @@
 //! the engine does not model is derived; each derivation is lpm's own and listed under "Not
 //! public" in the docs of `hmc` (`mod.rs`).
 
-use super::estate::{Activation, Frame, Lpar, MovePhase, View};
+use super::estate::{Activation, AdapterRow, Frame, Lpar, MovePhase, View};
 use super::format::{Record, Table, mb, units};
 use crate::spec::Processor;
+use crate::spec::vio::AdapterKind;
 
 /// The id of a partition.
 pub fn lpar_id(l: &Lpar) -> u32 {
@@ -436,37 +437,23 @@ pub const MIGR_VIO_ATTRS: &[&str] = &[
     "suggested_virtual_scsi_mappings",
     "possible_virtual_fc_mappings",
     "suggested_virtual_fc_mappings",
+    "possible_vlan_mappings",
+    "suggested_vlan_mappings",
 ];
 
-/// The client virtual Fibre Channel adapters derived for a partition: (slot, SAN).
-pub fn fc_adapters(l: &Lpar) -> Vec<(u32, String)> {
-    let first = 2u32.saturating_add(l.vlans.len() as u32);
-    l.sans
-        .iter()
-        .enumerate()
-        .map(|(j, san)| (first.saturating_add(j as u32), san.clone()))
-        .collect()
+/// The lpar id of VIOS `name` on frame `f` (0 when it has none of that name).
+pub fn vios_id(view: &View, f: usize, name: &str) -> u32 {
+    view.frames
+        .get(f)
+        .and_then(|fr| fr.vios.iter().find(|(n, _)| n == name))
+        .map_or(0, |(_, id)| *id)
 }
 
-/// `lslparmigr -r virtualio`: where each client adapter could go on `to`, and where lpm
-/// suggests it goes. The partition has no virtual SCSI adapters (its disks are on the SAN).
-pub fn migr_vio_record(view: &View, l: &Lpar, to: usize) -> Record {
-    let f = &view.frames[to];
-    let vios = msps(view, to);
-    let mut possible = Vec::new();
-    let mut suggested = Vec::new();
-    if !f.failed {
-        for (k, (slot, san)) in fc_adapters(l).into_iter().enumerate() {
-            if !f.sans.contains(&san) || vios.is_empty() {
-                continue;
-            }
-            for (name, id) in &vios {
-                possible.push(format!("{slot}/{name}/{id}"));
-            }
-            let (name, id) = &vios[k % vios.len()];
-            suggested.push(format!("{slot}/{name}/{id}"));
-        }
-    }
+/// `lslparmigr -r virtualio`: for each kind of client adapter, every VIOS of `to` that could
+/// host each adapter (`slot/vios_name/vios_id`), and the one the engine's mapping suggests
+/// (with the server slot on it, `/vios_slot`, for adapters a scenario gives);
+/// an adapter `to` cannot host is in neither list. `none` for an empty list.
+pub fn migr_vio_record(view: &View, to: usize, rows: &[AdapterRow]) -> Record {
     let list = |v: Vec<String>| {
         if v.is_empty() {
             "none".to_string()
@@ -474,12 +461,47 @@ pub fn migr_vio_record(view: &View, l: &Lpar, to: usize) -> Record {
             v.join(",")
         }
     };
-    vec![
-        ("possible_virtual_scsi_mappings", "none".to_string()),
-        ("suggested_virtual_scsi_mappings", "none".to_string()),
-        ("possible_virtual_fc_mappings", list(possible)),
-        ("suggested_virtual_fc_mappings", list(suggested)),
-    ]
+    let mut r = Vec::with_capacity(6);
+    for (kind, possible, suggested) in [
+        (
+            AdapterKind::Vscsi,
+            "possible_virtual_scsi_mappings",
+            "suggested_virtual_scsi_mappings",
+        ),
+        (
+            AdapterKind::Vfc,
+            "possible_virtual_fc_mappings",
+            "suggested_virtual_fc_mappings",
+        ),
+        (
+            AdapterKind::Veth,
+            "possible_vlan_mappings",
+            "suggested_vlan_mappings",
+        ),
+    ] {
+        let mut p = Vec::new();
+        let mut s = Vec::new();
+        for row in rows
+            .iter()
+            .filter(|a| a.kind == kind && a.problem.is_none())
+        {
+            for name in &row.possible {
+                p.push(format!("{}/{name}/{}", row.slot, vios_id(view, to, name)));
+            }
+            // The server slot too, where one is taken, so that a suggestion can be given back
+            // to -i as it is (lpm's choice; IBM shows three parts).
+            if let Some((name, slot)) = &row.suggested {
+                let id = vios_id(view, to, name);
+                s.push(match slot {
+                    Some(v) => format!("{}/{name}/{id}/{v}", row.slot),
+                    None => format!("{}/{name}/{id}", row.slot),
+                });
+            }
+        }
+        r.push((possible, list(p)));
+        r.push((suggested, list(s)));
+    }
+    r
 }
 
 /// A table of `records` for `resource` with `attributes`.

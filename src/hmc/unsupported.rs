@@ -1,8 +1,7 @@
 //! What this simulated HMC parses but cannot honour yet, because the engine lacks the feature.
 //!
 //! One function per missing feature, so that wiring the feature later means replacing one
-//! call: partition power, mover names per MSP and redundant movers (section 6),
-//! virtual I/O adapters and their mappings (section 8). Each refusal names the attribute.
+//! call: partition power, partition ids. Each refusal names the attribute.
 
 use super::codes::{Code, HmcError};
 
@@ -12,18 +11,6 @@ pub fn partition_power() -> HmcError {
         Code::PowerNotSimulated,
         "The operation chsysstate -r lpar is not supported by this simulated HMC yet: \
          activating and shutting down partitions is not simulated.",
-    )
-}
-
-/// `-i virtual_scsi_mappings|virtual_fc_mappings|vlan_mappings`: the engine has no virtual
-/// I/O adapters yet (lslparmigr -r virtualio derives them from the partition's VLANs and SANs).
-pub fn adapter_mappings(attr: &str) -> HmcError {
-    HmcError::new(
-        Code::AdapterMappingNotSimulated,
-        format!(
-            "The attribute {attr} is not supported by this simulated HMC yet: virtual I/O \
-             adapters and their mappings are not simulated."
-        ),
     )
 }
 

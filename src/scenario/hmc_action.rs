@@ -13,10 +13,11 @@ use super::locate::line_col;
 use std::borrow::Cow;
 
 use crate::hmc::command::{
-    HmcCommand, InputAttr, MigrOp, Migrlpar, PowerOp, RedundantMsps, Selection,
+    AdapterMapping, HmcCommand, InputAttr, MigrOp, Migrlpar, PowerOp, RedundantMsps, Selection,
 };
 use crate::hmc::parse_line;
-use crate::spec::{Action, Redundancy};
+use crate::spec::vio::AdapterKind;
+use crate::spec::{Action, MappingChoice, Redundancy};
 
 use super::Refusal;
 
@@ -210,19 +211,41 @@ pub fn action_of(line: &str) -> Result<Action, String> {
     }
 }
 
+/// `-i` adapter mappings in a script: the VIOS by name (ids follow the estate, which a
+/// script does not see).
+fn choices(kind: AdapterKind, ms: &[AdapterMapping]) -> Result<Vec<MappingChoice>, String> {
+    ms.iter()
+        .map(|m| match &m.vios_name {
+            Some(name) => Ok(MappingChoice {
+                kind,
+                slot: m.slot,
+                vios: name.clone(),
+                vios_slot: m.vios_slot,
+            }),
+            None => Err(format!(
+                "-i mapping {m}: name the VIOS in a script (slot/vios_name/...)"
+            )),
+        })
+        .collect()
+}
+
 fn migrlpar_action(m: &Migrlpar) -> Result<Action, String> {
     let mut source_msp = None;
     let mut dest_msp = None;
+    let mut mappings = Vec::new();
     for attr in &m.input {
         match attr {
             InputAttr::SourceMspName(n) => source_msp = Some(n.clone()),
             InputAttr::DestMspName(n) => dest_msp = Some(n.clone()),
+            InputAttr::VirtualScsiMappings(ms) => mappings.extend(choices(AdapterKind::Vscsi, ms)?),
+            InputAttr::VirtualFcMappings(ms) => mappings.extend(choices(AdapterKind::Vfc, ms)?),
+            InputAttr::VlanMappings(ms) => mappings.extend(choices(AdapterKind::Veth, ms)?),
             InputAttr::SharedProcPoolName(n) if n == "DefaultPool" => {}
             InputAttr::SharedProcPoolId(0) => {}
             other => {
                 return Err(format!(
                     "-i {}: not accepted in a script (name the movers with source_msp_name and \
-                     dest_msp_name)",
+                     dest_msp_name, the VIOS of adapter mappings by name)",
                     other.name()
                 ));
             }
@@ -252,7 +275,11 @@ fn migrlpar_action(m: &Migrlpar) -> Result<Action, String> {
             );
         }
         Selection::All if m.op == MigrOp::Migrate => {
-            if source_msp.is_some() || dest_msp.is_some() || redundant != Redundancy::Off {
+            if source_msp.is_some()
+                || dest_msp.is_some()
+                || redundant != Redundancy::Off
+                || !mappings.is_empty()
+            {
                 return Err("--all takes no movers or --redundantmsps in a script".into());
             }
             // Every partition of the frame that validates: an evacuation to the target.
@@ -275,6 +302,7 @@ fn migrlpar_action(m: &Migrlpar) -> Result<Action, String> {
             source_msp,
             dest_msp,
             redundant,
+            mappings: mappings.clone(),
         },
         MigrOp::Validate => Action::Validate {
             partition,
@@ -282,6 +310,7 @@ fn migrlpar_action(m: &Migrlpar) -> Result<Action, String> {
             source_msp,
             dest_msp,
             redundant,
+            mappings: mappings.clone(),
         },
         MigrOp::Stop => Action::Stop { partition },
         MigrOp::Recover => Action::Recover { partition },

@@ -7,6 +7,7 @@
 mod hmc_action;
 mod locate;
 pub mod read;
+mod vio;
 
 pub use hmc_action::{action_of as hmc_action_of, translate as translate_hmc};
 pub use locate::line_col;
@@ -204,6 +205,7 @@ impl Scenario {
         self.link_problems(&mut out);
         self.system_problems(&mut out);
         self.partition_problems(&mut out);
+        self.vio_problems(&mut out);
         for m in self.policy.problems() {
             // The engine's messages start with the field's path ("policy.max_rounds ..."):
             // point at that field when the file writes it.

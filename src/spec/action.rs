@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::FinalPhase;
+use super::{FinalPhase, MappingChoice};
 
 /// A partition is named as `name`, or as `system/name` where two frames have one of that name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,10 @@ pub enum Action {
         /// A second mover pair to carry on if the first fails (`--redundantmsps`).
         #[serde(default, skip_serializing_if = "Redundancy::is_off")]
         redundant: Redundancy,
+        /// Target VIOS chosen for client adapters (`-i virtual_fc_mappings=...`); the engine
+        /// maps the others (`engine::vio`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mappings: Vec<MappingChoice>,
     },
     /// Validate only (`migrlpar -o v`); the result is an event.
     Validate {
@@ -32,6 +36,8 @@ pub enum Action {
         dest_msp: Option<String>,
         #[serde(default, skip_serializing_if = "Redundancy::is_off")]
         redundant: Redundancy,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mappings: Vec<MappingChoice>,
     },
     /// Stop a move before the point of no return (`migrlpar -o s`).
     Stop {
@@ -146,6 +152,7 @@ impl Action {
             source_msp: None,
             dest_msp: None,
             redundant: Redundancy::Off,
+            mappings: Vec::new(),
         }
     }
 
@@ -157,6 +164,7 @@ impl Action {
             source_msp: None,
             dest_msp: None,
             redundant: Redundancy::Off,
+            mappings: Vec::new(),
         }
     }
 

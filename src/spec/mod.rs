@@ -9,6 +9,7 @@ pub mod action;
 pub mod policy;
 pub mod power;
 pub mod processor;
+pub mod vio;
 pub mod workload;
 pub mod world;
 
@@ -18,6 +19,7 @@ pub use action::{Action, PartitionRef, Redundancy, ScriptStep};
 pub use policy::{FinalPhase, Policy, Precopy, Switchover};
 pub use power::{Balancer, Consolidation, Mode, PowerSpec, PowerState};
 pub use processor::Processor;
+pub use vio::{AdaptersSpec, MappingChoice, ViosSpec};
 pub use workload::Workload;
 pub use world::{LinkSpec, PartitionSpec, PartitionState, SystemSpec};
 

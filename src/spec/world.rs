@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PowerSpec, Processor, Workload};
+use super::{AdaptersSpec, PowerSpec, Processor, ViosSpec, Workload};
 
 /// A managed system (a "frame").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub struct SystemSpec {
     /// It starts powered off (? false): no partition may run on it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub powered_off: bool,
+    /// Its Virtual I/O Servers (? derived from `msps`, `vlans` and `sans`: `spec::vio`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vios: Vec<ViosSpec>,
 }
 
 impl SystemSpec {
@@ -82,6 +85,9 @@ pub struct PartitionSpec {
     /// The share of its processors (percent) it keeps busy (? 50); `SetCpuLoad` changes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_load: Option<f64>,
+    /// Its client virtual adapters (? derived from `vlans` and `sans`: `spec::vio`).
+    #[serde(default, skip_serializing_if = "AdaptersSpec::is_empty")]
+    pub adapters: AdaptersSpec,
 }
 
 /// A partition's CPU load when its scenario gives none, percent.

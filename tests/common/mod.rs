@@ -17,6 +17,7 @@ pub fn system(name: &str, processor: Processor, memory_gib: f64) -> SystemSpec {
         mover_gbps: None,
         power: None,
         powered_off: false,
+        vios: Vec::new(),
     }
 }
 
@@ -35,6 +36,7 @@ pub fn partition(name: &str, system: &str, memory_gib: f64, workload: Workload) 
         workload,
         zero_percent: 0.0,
         cpu_load: None,
+        adapters: Default::default(),
     }
 }
 

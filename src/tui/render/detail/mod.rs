@@ -7,6 +7,7 @@ mod figures;
 mod idle;
 mod progress;
 mod rounds;
+mod vio;
 mod window;
 
 use ratatui::Frame;
@@ -48,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         idle::draw(frame, inner, app, p);
         return;
     };
-    let pane = MovePane::new(area);
+    let mut pane = MovePane::new(area);
     frame.render_widget(
         Paragraph::new(progress::phase_line(app, m, pane.phase.width)),
         pane.phase,
@@ -62,6 +63,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             chart::draw(frame, chart_area, app, m);
         }
     }
+    // The virtual I/O mapping takes the bottom rows of the map region when it is tall enough.
+    pane.map = vio::draw_beneath(frame, pane.map, app, m);
     match pane.memory_map(app.show_rounds) {
         Some(map) => memory_map::draw(frame, map, app, m),
         None => rounds::draw(frame, pane.map, app, m),
