@@ -16,7 +16,7 @@ use crate::spec::{Action, PowerState, Processor, Redundancy};
 /// The simulated estate behind the HMC.
 #[derive(Debug, Clone)]
 pub struct Estate {
-    engine: Engine,
+    pub(crate) engine: Engine,
 }
 
 /// A managed system as the HMC layer sees it.
