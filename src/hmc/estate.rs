@@ -18,7 +18,7 @@ use crate::spec::{Action, MappingChoice, PowerState, Processor, Redundancy};
 /// The simulated estate behind the HMC.
 #[derive(Debug, Clone)]
 pub struct Estate {
-    engine: Engine,
+    pub(crate) engine: Engine,
 }
 
 /// A managed system as the HMC layer sees it.

@@ -15,7 +15,7 @@ use crate::Scenario;
 /// command waits (`migrlpar -o m`, `sleep`), so that a session is the same on every run.
 #[derive(Debug, Clone)]
 pub struct Session {
-    estate: Estate,
+    pub(crate) estate: Estate,
 }
 
 /// The names Tab completion offers.

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::messages::{PresenterView, Reply, Request, Update};
 use crate::Scenario;
 use crate::engine::{Engine, Event, FrameId, PartitionId, Reason, Refused};
+use crate::hmc::Session;
 use crate::presenter::{Loaded, Timeline};
 use crate::spec::Action;
 
@@ -22,20 +23,33 @@ struct Presenter {
     events: Vec<Event>,
 }
 
-/// The time scale while running ahead to the next step.
+/// The time scale while running ahead to the next step (and the most any scale may be).
 const FAST_FORWARD_SCALE: f64 = 1000.0;
+
+/// The least time scale a presenter's factor may bring the script's to.
+const MIN_SCALE: f64 = 0.001;
 
 /// Wall seconds a suspend window lasts in slow motion.
 const SLOW_MOTION_WALL_S: f64 = 2.0;
 
 pub struct Driver {
-    engine: Engine,
+    /// The HMC session over the engine: the one engine the dashboard shows, which the `:`
+    /// command line drives as `lpm hmc` does (`self.hmc.estate.engine`).
+    pub(super) hmc: Session,
+    /// Engine events taken aside before an HMC command (which drains the engine's own), for
+    /// the next update.
+    pub(super) held: Vec<Event>,
     pub paused: bool,
+    /// The time scale in force.
     pub scale: f64,
+    /// Presenting: the scale the script's steps asked for last, and the presenter's factor on
+    /// it (`<`/`>`), so that the script's next speed step keeps the presenter's speed-up.
+    script_scale: f64,
+    factor: f64,
     pub slow_motion: bool,
     watch: Option<PartitionId>,
     cells: usize,
-    replies: Vec<Reply>,
+    pub(super) replies: Vec<Reply>,
     changed: bool,
     lagging: Option<f64>,
     presenter: Option<Presenter>,
@@ -44,9 +58,12 @@ pub struct Driver {
 impl Driver {
     pub fn new(scenario: &Scenario) -> Result<Driver, String> {
         Ok(Driver {
-            engine: Engine::new(scenario)?,
+            hmc: Session::new(scenario)?,
+            held: Vec::new(),
             paused: false,
             scale: 1.0,
+            script_scale: 1.0,
+            factor: 1.0,
             slow_motion: true,
             watch: None,
             cells: 0,
@@ -62,6 +79,7 @@ impl Driver {
     pub fn with_script(loaded: &Loaded, auto_keys: bool) -> Result<Driver, String> {
         let mut d = Driver::new(&loaded.scenario)?;
         d.scale = loaded.script.time_scale;
+        d.script_scale = d.scale;
         d.presenter = Some(Presenter {
             loaded: loaded.clone(),
             timeline: Timeline::new(&loaded.script, auto_keys),
@@ -92,19 +110,26 @@ impl Driver {
     fn step_engine(&mut self, dt: Duration) {
         let scale = self.effective_scale();
         let Some(p) = self.presenter.as_mut() else {
-            self.engine.advance(dt);
+            self.hmc.estate.engine.advance(dt);
             return;
         };
         let mut fired = Vec::new();
-        p.timeline
-            .advance(&mut self.engine, dt, scale, &mut p.events, &mut fired);
+        p.timeline.advance(
+            &mut self.hmc.estate.engine,
+            dt,
+            scale,
+            &mut p.events,
+            &mut fired,
+        );
         for f in fired {
             p.fast_forward = false;
             if let Some(c) = f.caption {
                 p.caption = Some((c, f.t));
             }
             if let Some(s) = f.scale {
-                self.scale = s;
+                // The presenter's `>` stays: their factor applies to the script's new scale.
+                self.script_scale = s;
+                self.scale = (s * self.factor).clamp(MIN_SCALE, FAST_FORWARD_SCALE);
             }
             if let Some((action, result)) = f.action {
                 self.replies.push(Reply::Applied { action, result });
@@ -123,13 +148,14 @@ impl Driver {
             fast_forward: p.fast_forward,
             finished: p.timeline.finished(),
             scale: self.scale,
+            factor: self.factor,
             generation: p.generation,
         })
     }
 
     /// The engine it drives, to read (changes go through requests).
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.hmc.estate.engine
     }
 
     /// Something new to show since the last update.
@@ -142,26 +168,30 @@ impl Driver {
         self.changed = true;
         match request {
             Request::Apply(action) => {
-                let result = self.engine.apply(&action);
+                let result = self.hmc.estate.engine.apply(&action);
                 self.replies.push(Reply::Applied { action, result });
             }
             Request::Validate { partition, to } => {
-                match self.engine.validate_named(&partition, &to) {
+                match self.hmc.estate.engine.validate_named(&partition, &to) {
                     Ok(v) => {
                         // Through `apply` too, so that the log records the outcome.
-                        let _ = self.engine.apply(&Action::validate(partition, to));
+                        let _ = self
+                            .hmc
+                            .estate
+                            .engine
+                            .apply(&Action::validate(partition, to));
                         self.replies.push(Reply::Validated(v));
                     }
                     Err(e) => self.replies.push(Reply::Failed(e.message)),
                 }
             }
             Request::Migrate { partition, to } => {
-                if let Err(e) = self.engine.validate_named(&partition, &to) {
+                if let Err(e) = self.hmc.estate.engine.validate_named(&partition, &to) {
                     self.replies.push(Reply::Failed(e.message));
                     return;
                 }
                 let action = Action::migrate(partition, to);
-                match self.engine.apply(&action) {
+                match self.hmc.estate.engine.apply(&action) {
                     // Nothing moved: every check, for the popup.
                     Err(Refused {
                         reason: Reason::Invalid(v),
@@ -177,7 +207,24 @@ impl Driver {
                     .push(Reply::Failed(format!("cannot write {path}: {e}"))),
             },
             Request::Pause(p) => self.paused = p,
-            Request::Scale(s) => self.scale = s,
+            Request::Scale(s) => {
+                self.scale = s;
+                if self.presenter.is_some() {
+                    self.factor = s / self.script_scale.max(MIN_SCALE);
+                }
+            }
+            Request::Targets { partition } => self.targets(&partition),
+            Request::Hmc { line } => {
+                let answer = self.run_hmc(&line);
+                self.replies.push(Reply::Hmc(answer));
+            }
+            Request::HmcNames => self.replies.push(Reply::HmcNames(self.hmc.names())),
+            Request::ExportLog { path, text } => match write_new(&path, &text) {
+                Ok(written) => self.replies.push(Reply::ExportedLog(written)),
+                Err(e) => self
+                    .replies
+                    .push(Reply::Failed(format!("cannot write {path}: {e}"))),
+            },
             Request::SlowMotion(on) => self.slow_motion = on,
             Request::Watch { partition, cells } => {
                 self.watch = partition;
@@ -196,15 +243,18 @@ impl Driver {
             }
             Request::Restart => {
                 if let Some(p) = self.presenter.as_mut() {
-                    match Engine::new(&p.loaded.scenario) {
-                        Ok(engine) => {
-                            self.engine = engine;
+                    match Session::new(&p.loaded.scenario) {
+                        Ok(session) => {
+                            self.hmc = session;
+                            self.held.clear();
                             p.timeline = Timeline::new(&p.loaded.script, p.timeline.auto_keys);
                             p.caption = None;
                             p.fast_forward = false;
                             p.generation += 1;
                             p.events.clear();
                             self.scale = p.loaded.script.time_scale;
+                            self.script_scale = self.scale;
+                            self.factor = 1.0;
                             self.paused = false;
                             self.replies.clear();
                             self.step_engine(Duration::ZERO);
@@ -237,6 +287,8 @@ impl Driver {
             return None;
         }
         let window_ns = self
+            .hmc
+            .estate
             .engine
             .moves()
             .iter()
@@ -248,7 +300,7 @@ impl Driver {
     }
 
     fn live_precopy(&self) -> bool {
-        self.engine.switchover_possible()
+        self.hmc.estate.engine.switchover_possible()
     }
 
     /// Advances simulated time for `wall` of wall-clock time at the scale in force. With a
@@ -294,26 +346,27 @@ impl Driver {
         self.changed = false;
         let pi = self
             .watch
-            .filter(|p| p.index() < self.engine.partitions().len());
-        let map_for = pi.and_then(|p| self.engine.last_move_of(p).map(|m| m.id()));
-        let snapshot = self.engine.snapshot_with(map_for, self.cells);
-        let frames = self.engine.frames().len();
+            .filter(|p| p.index() < self.hmc.estate.engine.partitions().len());
+        let map_for = pi.and_then(|p| self.hmc.estate.engine.last_move_of(p).map(|m| m.id()));
+        let snapshot = self.hmc.estate.engine.snapshot_with(map_for, self.cells);
+        let frames = self.hmc.estate.engine.frames().len();
         let preview = pi
-            .filter(|&p| frames > 1 && self.engine.move_of(p).is_none())
+            .filter(|&p| frames > 1 && self.hmc.estate.engine.move_of(p).is_none())
             .map(|p| {
-                let to = (self.engine.partition(p).frame().index() + 1) % frames;
-                self.engine.validate(p, FrameId::new(to))
+                let to = (self.hmc.estate.engine.partition(p).frame().index() + 1) % frames;
+                self.hmc.estate.engine.validate(p, FrameId::new(to))
             });
         let mut events = self
             .presenter
             .as_mut()
             .map(|p| std::mem::take(&mut p.events))
             .unwrap_or_default();
-        events.extend(self.engine.drain_events());
+        events.append(&mut self.held);
+        events.extend(self.hmc.estate.engine.drain_events());
         Update {
             presenter: self.presenter_view(),
             preview,
-            forecast: pi.map(|p| (p, self.engine.predict_move(p))),
+            forecast: pi.map(|p| (p, self.hmc.estate.engine.predict_move(p))),
             snapshot,
             events,
             replies: std::mem::take(&mut self.replies),

@@ -1,7 +1,8 @@
 //! What the dashboard and the session say to each other: requests one way, updates (with the
 //! replies to the requests) the other. Plain values, so the two can sit on different threads.
 
-use crate::engine::{Event, Outcome, PartitionId, Prediction, Snapshot, Validation};
+use crate::engine::{Event, MoveId, Outcome, PartitionId, Prediction, Snapshot, Validation};
+use crate::hmc::session::Names;
 use crate::spec::Action;
 
 /// What the dashboard asks of the engine.
@@ -35,6 +36,21 @@ pub enum Request {
         path: String,
         csv: String,
     },
+    /// Every frame's verdict on moving a partition there (the target picker).
+    Targets {
+        partition: String,
+    },
+    /// One HMC command line (the `:` line), run against the session's engine.
+    Hmc {
+        line: String,
+    },
+    /// The frame and partition names HMC completion offers now.
+    HmcNames,
+    /// Write the log's text to a new file (never over one that exists).
+    ExportLog {
+        path: String,
+        text: String,
+    },
     Quit,
 }
 
@@ -51,6 +67,48 @@ pub enum Reply {
     Failed(String),
     /// A file was written (path).
     Exported(String),
+    /// The log was written (path).
+    ExportedLog(String),
+    /// Every frame's verdict for the target picker, in frame order.
+    Targets {
+        partition: String,
+        targets: Vec<Target>,
+    },
+    /// What an HMC command line printed.
+    Hmc(HmcAnswer),
+    HmcNames(Names),
+}
+
+/// One frame as a target for a partition: its checks, and the room it would have left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub frame: String,
+    pub validation: Validation,
+    /// Processors and memory (GiB) free on the frame once the partition is there (on its own
+    /// frame: free now). Negative when it does not fit.
+    pub cpus_left: f64,
+    pub memory_left_gib: f64,
+}
+
+/// The output of one HMC command line, as `lpm hmc` would print it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HmcAnswer {
+    pub line: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+    /// Moves `migrlpar -o m` started (the dashboard says when they end).
+    pub started: Vec<Started>,
+    /// The names completion offers after the command.
+    pub names: Names,
+}
+
+/// A move the command line started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Started {
+    pub id: MoveId,
+    pub partition: String,
+    pub to: String,
 }
 
 /// Everything the dashboard learns from one turn of the engine.
@@ -87,6 +145,9 @@ pub struct PresenterView {
     pub finished: bool,
     /// The time scale in force (the script's steps change it).
     pub scale: f64,
+    /// The presenter's own factor on the script's scale (`<`/`>`): 1 until they change it,
+    /// and kept across the script's later speed steps.
+    pub factor: f64,
     /// How many times the script restarted: the dashboard starts afresh when it changes.
     pub generation: u32,
 }

@@ -5,7 +5,8 @@
 //! benches and recordings drive it directly with simulated time.
 
 pub mod driver;
+mod hmc;
 pub mod messages;
 
 pub use driver::Driver;
-pub use messages::{PresenterView, Reply, Request, Update};
+pub use messages::{HmcAnswer, PresenterView, Reply, Request, Started, Target, Update};

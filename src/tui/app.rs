@@ -8,12 +8,14 @@ use std::collections::VecDeque;
 use ratatui::layout::Rect;
 
 use super::confirm::Pending;
+use super::console::Console;
 use super::keymap::Context;
 use super::layout;
-use super::log::{Level, LogLine};
+use super::log::{Level, LogLine, LogView};
+use super::picker::Picker;
 use super::theme::Theme;
 use crate::engine::snapshot::{MoveView, PartitionView};
-use crate::engine::{FrameId, PartitionId, Prediction, Snapshot, Validation};
+use crate::engine::{FrameId, MoveId, PartitionId, Prediction, Snapshot, Validation};
 use crate::session::{PresenterView, Request};
 
 #[derive(Debug, Clone)]
@@ -66,8 +68,6 @@ pub struct App {
     /// The selected partition's checks against the other frame, while it is not moving.
     pub preview: Option<Validation>,
     pub quit: bool,
-    /// Also send log lines to `tracing` (the runtime's tui-logger pane); off in tests.
-    pub trace: bool,
     /// The partition and memory-map size the engine was last asked to watch.
     watch_sent: Option<(Option<PartitionId>, usize)>,
     /// Requests for the engine not yet taken.
@@ -78,6 +78,24 @@ pub struct App {
     pub show_log: bool,
     /// The detail pane shows the per-round table instead of the charts.
     pub show_rounds: bool,
+    /// The target picker, open (`m` with more than two frames): over the dashboard as a
+    /// popup, with its own keys.
+    pub picker: Option<Picker>,
+    /// The `:` HMC command line: its line, history and output.
+    pub console: Console,
+    /// The log's scrolling and search.
+    pub log_view: LogView,
+    /// The detail pane follows the partition that is suspending: None until the operator
+    /// says (`f`), which means on while presenting and off otherwise.
+    pub follow: Option<bool>,
+    /// The move followed last, so that the operator may look elsewhere during its window.
+    pub(super) followed: Option<MoveId>,
+    /// The recommendations pane has the focus, on this row (best first).
+    pub advice: Option<usize>,
+    /// The screen last drawn on (pages of the log and console scroll by its panes' sizes).
+    pub(super) screen: Rect,
+    /// Where the log is written (`W`): the working directory unless a test says otherwise.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl App {
@@ -106,12 +124,19 @@ impl App {
             forecast: None,
             preview: None,
             quit: false,
-            trace: false,
             watch_sent: None,
             requests: Vec::new(),
             presenter: None,
             show_log: true,
             show_rounds: false,
+            picker: None,
+            console: Console::default(),
+            log_view: LogView::default(),
+            follow: None,
+            followed: None,
+            advice: None,
+            screen: Rect::new(0, 0, layout::MIN_W, layout::MIN_H),
+            export_dir: std::path::PathBuf::new(),
         };
         app.push_log(
             0.0,
@@ -136,11 +161,23 @@ impl App {
 
     pub fn context(&self) -> Context {
         match self.popup {
+            None if self.picker.is_some() => Context::Picker,
+            None if self.console.open => Context::Console,
+            None if self.log_view.typing => Context::Search,
+            None if self.log_view.focused => Context::Log,
+            None if self.advice.is_some() && !self.snap.recommendations.is_empty() => {
+                Context::Advice
+            }
             None => Context::Main,
             Some(Popup::Confirm { .. }) => Context::Confirm,
             Some(Popup::Help) => Context::Help,
             Some(_) => Context::Popup,
         }
+    }
+
+    /// The detail pane follows the partition that is suspending.
+    pub fn following(&self) -> bool {
+        self.follow.unwrap_or(self.presenter.is_some())
     }
 
     pub fn partition(&self) -> Option<&PartitionView> {
@@ -184,6 +221,7 @@ impl App {
     /// Requests for the engine made since the last call, and a new watch when the selection or
     /// the memory map's size on a `screen` of this size changed.
     pub fn take_requests(&mut self, screen: Rect) -> Vec<Request> {
+        self.screen = screen;
         let watch = (self.selected, layout::map_cells(self, screen));
         if self.watch_sent != Some(watch) {
             self.watch_sent = Some(watch);

@@ -1,7 +1,7 @@
 //! What a key asks for: the keymap turns a key into a `Command`, and each command changes the
 //! selection or the view, asks a question first (`confirm`), or makes a request of the engine.
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Popup};
 use super::confirm::{Pending, stop_question};
@@ -25,14 +25,41 @@ const CAPS_MIB_S: [f64; 12] = [
 
 impl App {
     pub fn on_key(&mut self, key: KeyEvent) {
-        let presenter = (self.presenter.is_some() && self.context() == Context::Main)
+        // Esc quickly followed by a key reaches us as Alt+key: it closes what Esc closes,
+        // then the key acts.
+        if key.modifiers.contains(KeyModifiers::ALT) {
+            self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let mut plain = key;
+            plain.modifiers.remove(KeyModifiers::ALT);
+            self.on_key(plain);
+            return;
+        }
+        let context = self.context();
+        let presenter = (self.presenter.is_some() && context == Context::Main)
             .then(|| keymap::lookup(Context::Presenter, &key))
             .flatten();
-        let Some(cmd) = presenter.or_else(|| keymap::lookup(self.context(), &key)) else {
+        let Some(cmd) = presenter.or_else(|| keymap::lookup(context, &key)) else {
+            // On a line being typed, the keys the table does not name edit it.
+            match context {
+                Context::Console => {
+                    self.console.editor.edit(&key);
+                }
+                Context::Search => {
+                    self.log_view.editor.edit(&key);
+                }
+                _ => {}
+            }
             return;
         };
         self.status = None;
-        self.command(cmd);
+        match context {
+            Context::Picker => self.picker_command(cmd),
+            Context::Console => self.console_command(cmd),
+            Context::Search => self.search_command(cmd),
+            Context::Log => self.log_command(cmd),
+            Context::Advice => self.advice_command(cmd),
+            _ => self.command(cmd),
+        }
     }
 
     /// A partition's name as the engine should be told it: plain when unique.
@@ -50,7 +77,7 @@ impl App {
         }
     }
 
-    fn command(&mut self, cmd: Command) {
+    pub(super) fn command(&mut self, cmd: Command) {
         match cmd {
             Command::Up | Command::Down => self.step_selection(cmd == Command::Down),
             Command::OtherFrame => self.switch_frame(),
@@ -68,11 +95,14 @@ impl App {
                     app.say(text, true);
                     return;
                 }
+                let partition = app.engine_name(p);
+                if app.snap.systems.len() > 2 {
+                    // Which frame: the picker lists every one with its verdict.
+                    app.requests.push(Request::Targets { partition });
+                    return;
+                }
                 let to = app.snap.system(app.other_frame(p.system)).name.clone();
-                app.requests.push(Request::Migrate {
-                    partition: app.engine_name(p),
-                    to,
-                });
+                app.migrate_to(partition, to);
             }),
             Command::Stop => self.with_partition(|app, p| {
                 let name = app.engine_name(p);
@@ -158,6 +188,32 @@ impl App {
                 self.requests
                     .push(Request::Apply(Action::Repair { system, msp: None }));
             }
+            Command::StopAll => self.ask_stop_all(),
+            Command::Console => self.open_console(),
+            Command::Advice => self.focus_advice(),
+            Command::Follow => {
+                let on = !self.following();
+                self.follow = Some(on);
+                self.followed = None;
+                let text = if on {
+                    "the detail pane follows the partition that is suspending"
+                } else {
+                    "the detail pane stays on the partition selected"
+                };
+                self.say(text.into(), false);
+            }
+            Command::LogUp
+            | Command::LogDown
+            | Command::LogEnd
+            | Command::Search
+            | Command::NextMatch
+            | Command::PrevMatch
+            | Command::ExportLog => self.log_command(cmd),
+            Command::Run
+            | Command::Complete
+            | Command::ScrollUp
+            | Command::ScrollDown
+            | Command::ClearLine => {}
             Command::FaultLinkDown
             | Command::FaultLinkDegrade
             | Command::FaultMsp
@@ -179,7 +235,20 @@ impl App {
                 };
                 self.scale = SCALES[j];
                 self.requests.push(Request::Scale(self.scale));
-                self.say(format!("time scale {}", fmt::scale(self.scale)), false);
+                let text = match &self.presenter {
+                    // The script's later speed steps keep the presenter's factor on them.
+                    Some(p) => {
+                        let script = p.scale / p.factor.max(1e-9);
+                        format!(
+                            "time scale {} ({} the script's {}; its speed steps keep the factor)",
+                            fmt::scale(self.scale),
+                            fmt::scale(self.scale / script),
+                            fmt::scale(script)
+                        )
+                    }
+                    None => format!("time scale {}", fmt::scale(self.scale)),
+                };
+                self.say(text, false);
             }
             Command::SlowMotion => {
                 self.slow_motion = !self.slow_motion;
@@ -313,5 +382,54 @@ impl App {
         };
         self.selected = Some(moving[next]);
         self.focus = self.snap.partition(moving[next]).system;
+    }
+
+    /// `S`: every move that can still be stopped, after the operator's yes.
+    fn ask_stop_all(&mut self) {
+        let stoppable: Vec<&str> = self
+            .snap
+            .moves
+            .iter()
+            .filter(|m| m.phase.in_flight() && !m.phase.past_point_of_no_return())
+            .map(|m| m.partition_name.as_str())
+            .collect();
+        let late = self
+            .snap
+            .moves
+            .iter()
+            .filter(|m| m.phase.in_flight() && m.phase.past_point_of_no_return())
+            .count();
+        if stoppable.is_empty() {
+            let text = if late > 0 {
+                format!("nothing to stop: {late} moves are past the point of no return")
+            } else {
+                "no move to stop".to_string()
+            };
+            self.say(text, false);
+            return;
+        }
+        let n = stoppable.len();
+        let mut names = stoppable.join(", ");
+        if names.chars().count() > 200 {
+            names = names.chars().take(199).collect::<String>() + "…";
+        }
+        let mut lines = vec![
+            format!(
+                "{n} move{} stop, queued ones too: {names}.",
+                if n == 1 { "" } else { "s" }
+            ),
+            "Their target shells are removed; the partitions run on, on their sources.".into(),
+        ];
+        if late > 0 {
+            lines.push(format!(
+                "{late} past the point of no return can only complete."
+            ));
+        }
+        // Any action behind a yes is carried by `Pending::Fault`, whatever it is.
+        self.ask(
+            Pending::Fault(Action::StopAll),
+            format!("Stop all {n} moves?"),
+            lines,
+        );
     }
 }

@@ -166,6 +166,28 @@ impl Harness {
     /// The screen as text, one line per row.
     pub fn screen(&mut self) -> String {
         let buf = self.render().clone();
+        text_of(&buf)
+    }
+
+    /// The screen as the app's state draws it now, without a word to the engine: for a
+    /// state set by hand (a snapshot the engine would not give), which an update would replace.
+    pub fn screen_as_is(&mut self) -> String {
+        let app = &self.app;
+        self.terminal
+            .draw(|f| render::draw(f, app))
+            .expect("draw on a test backend");
+        text_of(self.terminal.backend().buffer())
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.terminal.backend_mut().resize(width, height);
+        self.terminal.resize(Rect::new(0, 0, width, height)).ok();
+    }
+}
+
+/// A buffer as text, one line per row, without trailing blanks.
+fn text_of(buf: &Buffer) -> String {
+    {
         let mut out = String::new();
         for y in 0..buf.area.height {
             let mut line = String::new();
@@ -176,10 +198,5 @@ impl Harness {
             out.push('\n');
         }
         out
-    }
-
-    pub fn resize(&mut self, width: u16, height: u16) {
-        self.terminal.backend_mut().resize(width, height);
-        self.terminal.resize(Rect::new(0, 0, width, height)).ok();
     }
 }

@@ -23,6 +23,22 @@ pub enum Command {
     Evacuate,
     Recover,
     Repair,
+    /// Stop every move that can still be stopped (asks first).
+    StopAll,
+    /// Open the `:` HMC command line.
+    Console,
+    /// Focus the recommendations pane.
+    Advice,
+    /// The detail pane follows the partition that is suspending, or not.
+    Follow,
+    // The log: scroll, search, export.
+    LogUp,
+    LogDown,
+    LogEnd,
+    Search,
+    NextMatch,
+    PrevMatch,
+    ExportLog,
     FaultLinkDown,
     FaultLinkDegrade,
     FaultMsp,
@@ -46,6 +62,12 @@ pub enum Command {
     No,
     Choose,
     Toggle,
+    // On a line being typed (the `:` command line, the log's `/` search).
+    Run,
+    Complete,
+    ScrollUp,
+    ScrollDown,
+    ClearLine,
     // In a popup or the help overlay.
     Close,
 }
@@ -59,6 +81,16 @@ pub enum Context {
     Help,
     /// `lpm demo`: looked up before `Main` while a script plays.
     Presenter,
+    /// The target picker (`m` with more than two frames).
+    Picker,
+    /// The `:` HMC command line: keys not in the table edit the line.
+    Console,
+    /// Typing the log's `/` search: keys not in the table edit the query.
+    Search,
+    /// The log pane has the focus (after `/`, or PgUp on a screen without a log pane).
+    Log,
+    /// The recommendations pane has the focus (`A`).
+    Advice,
 }
 
 /// A key: a code and whether Ctrl must be held (Shift is implied by the character).
@@ -123,7 +155,7 @@ const fn bind(
 }
 
 use Command as C;
-use Context::{Confirm, Help, Main, Popup, Presenter};
+use Context::{Advice, Confirm, Help, Log, Main, Picker, Popup, Presenter, Search};
 
 const NAV: &str = "Navigate";
 const MOVE: &str = "Move";
@@ -131,6 +163,7 @@ const TUNE: &str = "Tune the move";
 const TIME: &str = "Time and view";
 const FAULT: &str = "Inject a fault";
 const PRESENT: &str = "Presenter (lpm demo)";
+const LOG: &str = "Log";
 
 /// Every key of the dashboard, in the order help and hints show them.
 pub const BINDINGS: &[Binding] = &[
@@ -200,7 +233,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('m')],
         "m",
         C::Migrate,
-        "migrate it to the other frame (validates first; shows why if it cannot)",
+        "migrate it to the other frame, or pick the frame from every one's verdict when there are more (validates first; shows why if it cannot)",
         Some("m migrate"),
         MOVE,
     ),
@@ -246,6 +279,33 @@ pub const BINDINGS: &[Binding] = &[
         "H",
         C::Repair,
         "repair the selected frame and its failed movers (its partitions restart)",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('S')],
+        "S",
+        C::StopAll,
+        "stop every move that can still be stopped (asks first)",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch(':')],
+        ":",
+        C::Console,
+        "HMC command line: the commands of lpm hmc, on this estate",
+        None,
+        MOVE,
+    ),
+    bind(
+        Main,
+        &[ch('A')],
+        "A",
+        C::Advice,
+        "recommendations: choose one, Enter applies it (asks first)",
         None,
         MOVE,
     ),
@@ -404,6 +464,15 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Main,
+        &[ch('f')],
+        "f",
+        C::Follow,
+        "the detail pane follows the partition that is suspending, or not (on in lpm demo)",
+        None,
+        TIME,
+    ),
+    bind(
+        Main,
         &[ch('?')],
         "?",
         C::Help,
@@ -428,6 +497,51 @@ pub const BINDINGS: &[Binding] = &[
         "quit at once",
         None,
         TIME,
+    ),
+    bind(
+        Main,
+        &[code(KeyCode::PageUp)],
+        "PgUp/PgDn",
+        C::LogUp,
+        "scroll the log back / forward (End: the newest line)",
+        None,
+        LOG,
+    ),
+    bind(
+        Main,
+        &[code(KeyCode::PageDown)],
+        "PgDn",
+        C::LogDown,
+        "scroll the log forward",
+        None,
+        LOG,
+    ),
+    bind(
+        Main,
+        &[code(KeyCode::End)],
+        "End",
+        C::LogEnd,
+        "the log's newest line",
+        None,
+        LOG,
+    ),
+    bind(
+        Main,
+        &[ch('/')],
+        "/",
+        C::Search,
+        "search the log (n / N: the next older / newer match, Esc leaves)",
+        None,
+        LOG,
+    ),
+    bind(
+        Main,
+        &[ch('W')],
+        "W",
+        C::ExportLog,
+        "write the log to a new file lpm-log-SCENARIO.txt (never over one)",
+        None,
+        LOG,
     ),
     bind(
         Presenter,
@@ -493,6 +607,276 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Confirm,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Picker,
+        &[code(KeyCode::Up), ch('k')],
+        "↑/k",
+        C::Up,
+        "the frame above",
+        Some("↑↓ choose"),
+        "",
+    ),
+    bind(
+        Picker,
+        &[code(KeyCode::Down), ch('j')],
+        "↓/j",
+        C::Down,
+        "the frame below",
+        None,
+        "",
+    ),
+    bind(
+        Picker,
+        &[code(KeyCode::Enter), ch('m')],
+        "Enter",
+        C::Choose,
+        "migrate to the frame chosen",
+        Some("Enter migrate"),
+        "",
+    ),
+    bind(
+        Picker,
+        &[code(KeyCode::Esc), ch('q')],
+        "Esc",
+        C::Close,
+        "close: nothing moves",
+        Some("Esc close"),
+        "",
+    ),
+    bind(
+        Picker,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        C::Run,
+        "run the line",
+        Some("Enter run"),
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::Tab)],
+        "Tab",
+        C::Complete,
+        "complete the command, flag, value or name",
+        Some("Tab complete"),
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::Up)],
+        "↑",
+        C::Up,
+        "the previous line of the history",
+        Some("↑↓ history"),
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::Down)],
+        "↓",
+        C::Down,
+        "the next line of the history",
+        None,
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::PageUp)],
+        "PgUp",
+        C::ScrollUp,
+        "scroll the output back",
+        Some("PgUp/PgDn scroll"),
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::PageDown)],
+        "PgDn",
+        C::ScrollDown,
+        "scroll the output forward",
+        None,
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ClearLine,
+        "abandon the line being typed",
+        None,
+        "",
+    ),
+    bind(
+        Context::Console,
+        &[code(KeyCode::Esc)],
+        "Esc",
+        C::Close,
+        "close the command line (its output stays for next time)",
+        Some("Esc close"),
+        "",
+    ),
+    bind(
+        Search,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        C::Run,
+        "search",
+        Some("Enter search"),
+        "",
+    ),
+    bind(
+        Search,
+        &[code(KeyCode::Esc)],
+        "Esc",
+        C::Close,
+        "cancel",
+        Some("Esc cancel"),
+        "",
+    ),
+    bind(
+        Search,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Log,
+        &[code(KeyCode::PageUp), code(KeyCode::Up), ch('k')],
+        "PgUp/↑",
+        C::LogUp,
+        "scroll back",
+        Some("PgUp/PgDn scroll"),
+        "",
+    ),
+    bind(
+        Log,
+        &[code(KeyCode::PageDown), code(KeyCode::Down), ch('j')],
+        "PgDn/↓",
+        C::LogDown,
+        "scroll forward",
+        None,
+        "",
+    ),
+    bind(
+        Log,
+        &[code(KeyCode::End), ch('G')],
+        "End",
+        C::LogEnd,
+        "the newest line",
+        None,
+        "",
+    ),
+    bind(
+        Log,
+        &[ch('n')],
+        "n",
+        C::NextMatch,
+        "the next older match",
+        Some("n/N match"),
+        "",
+    ),
+    bind(
+        Log,
+        &[ch('N')],
+        "N",
+        C::PrevMatch,
+        "the next newer match",
+        None,
+        "",
+    ),
+    bind(
+        Log,
+        &[ch('/')],
+        "/",
+        C::Search,
+        "a new search",
+        Some("/ search"),
+        "",
+    ),
+    bind(
+        Log,
+        &[ch('W')],
+        "W",
+        C::ExportLog,
+        "write the log to a new file",
+        Some("W write"),
+        "",
+    ),
+    bind(
+        Log,
+        &[code(KeyCode::Esc), ch('q')],
+        "Esc",
+        C::Close,
+        "back to the dashboard",
+        Some("Esc back"),
+        "",
+    ),
+    bind(
+        Log,
+        &[ctrl('c')],
+        "Ctrl-C",
+        C::ForceQuit,
+        "quit at once",
+        None,
+        "",
+    ),
+    bind(
+        Advice,
+        &[code(KeyCode::Up), ch('k')],
+        "↑/k",
+        C::Up,
+        "the recommendation above",
+        Some("↑↓ choose"),
+        "",
+    ),
+    bind(
+        Advice,
+        &[code(KeyCode::Down), ch('j')],
+        "↓/j",
+        C::Down,
+        "the recommendation below",
+        None,
+        "",
+    ),
+    bind(
+        Advice,
+        &[code(KeyCode::Enter)],
+        "Enter",
+        C::Choose,
+        "apply the one chosen (asks first)",
+        Some("Enter apply"),
+        "",
+    ),
+    bind(
+        Advice,
+        &[code(KeyCode::Esc), ch('q'), ch('A')],
+        "Esc",
+        C::Close,
+        "back to the dashboard",
+        Some("Esc back"),
+        "",
+    ),
+    bind(
+        Advice,
         &[ctrl('c')],
         "Ctrl-C",
         C::ForceQuit,
@@ -601,7 +985,10 @@ pub fn help_sections_for(presenter: bool) -> Vec<(&'static str, Vec<&'static Bin
 
 /// The second half of a pair (`-` of `+/-`, `T` of `t/T`, `>` of `</>`), described by the first.
 pub fn is_pair_tail(b: &Binding) -> bool {
-    matches!(b.command, C::CapDown | C::ThrottleDown | C::Faster)
+    matches!(
+        b.command,
+        C::CapDown | C::ThrottleDown | C::Faster | C::LogDown | C::LogEnd
+    )
 }
 
 #[cfg(test)]

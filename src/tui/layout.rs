@@ -35,6 +35,12 @@ pub struct Plan {
     pub moves: Option<Rect>,
     /// More than two frames: an estate overview beside the focused frame's partitions.
     pub estate: bool,
+    /// The recommendations, when there are any.
+    pub advice: Option<Rect>,
+    /// The `:` command line, open: it takes everything under the frames.
+    pub console: Option<Rect>,
+    /// The log has the focus: it takes everything under the frames (`log` is that too).
+    pub log_focused: bool,
 }
 
 impl Plan {
@@ -49,11 +55,53 @@ impl Plan {
         };
         let mut plan = Plan::new(screen, rows, banner_height(app, screen.width), app.show_log)?;
         plan.estate = estate;
+        // Everything under the frames, for a pane that takes it all.
+        let under = Rect {
+            height: plan.hints.y - plan.detail.y,
+            ..plan.detail
+        };
+        if app.console.open {
+            plan.console = Some(under);
+            return Some(plan);
+        }
+        if app.log_view.focused {
+            plan.log = Some(under);
+            plan.log_focused = true;
+            return Some(plan);
+        }
+        let advice = advice_lines(app);
+        if advice > 0 {
+            plan.carve_advice(advice, app.advice.is_some());
+        }
         let lines = moves_lines(app);
         if lines > 0 {
             plan.carve_moves(lines);
         }
         Some(plan)
+    }
+
+    /// Takes the recommendations pane from the top of the detail pane: a few rows, more with
+    /// the focus, leaving the detail at least 8.
+    fn carve_advice(&mut self, lines: usize, focused: bool) {
+        let room = self.detail.height.saturating_sub(8);
+        let cap = match (focused, self.compact) {
+            (true, _) => 12,
+            (false, true) => 4,
+            (false, false) => 6,
+        };
+        let h = (lines as u16 + 2).min(cap).min(room);
+        if h < 3 {
+            return;
+        }
+        self.advice = Some(Rect {
+            height: h,
+            ..self.detail
+        });
+        self.detail = Rect {
+            y: self.detail.y + h,
+            height: self.detail.height - h,
+            ..self.detail
+        };
     }
 
     /// Takes the rows of the all-moves pane from the top of the detail pane, leaving the
@@ -121,6 +169,9 @@ impl Plan {
             compact,
             moves: None,
             estate: false,
+            advice: None,
+            console: None,
+            log_focused: false,
         })
     }
 }
@@ -135,6 +186,15 @@ pub fn moves_lines(app: &App) -> usize {
         return 0;
     }
     listed.max(1)
+}
+
+/// Rows the recommendations pane wants: a header line and one per recommendation (0 when
+/// there is none).
+pub fn advice_lines(app: &App) -> usize {
+    match app.snap.recommendations.len() {
+        0 => 0,
+        n => n + 1,
+    }
 }
 
 /// Rows the presenter's banner takes on a screen `width` wide (0 when no script plays).

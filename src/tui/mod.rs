@@ -8,14 +8,18 @@
 //! so `Harness` drives the real app on a `TestBackend` with synthetic keys and simulated time,
 //! and `record` renders a presenter script into an asciicast file without a terminal.
 
+pub mod advice;
 pub mod app;
 pub mod commands;
 pub mod confirm;
+pub mod console;
 pub mod fmt;
 pub mod harness;
 pub mod keymap;
 pub mod layout;
+pub mod line;
 pub mod log;
+pub mod picker;
 pub mod record;
 pub mod render;
 pub mod runtime;

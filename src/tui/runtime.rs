@@ -53,15 +53,9 @@ pub fn run_driver(
     if !std::io::stdout().is_terminal() {
         anyhow::bail!("standard output is not a terminal: the dashboard needs one.");
     }
-    init_logging();
     let first = driver.update();
     let mut app = App::new(first.snapshot.clone(), origin, theme);
     setup(&mut app);
-    app.trace = true;
-    // The first log line went to the app's own buffer only; repeat it for the logger.
-    if let Some(l) = app.log.back().cloned() {
-        tracing::info!(target: "lpm", "{:>9.3} s  {}", l.t, l.text);
-    }
     app.on_update(first);
     if time_scale.is_finite() && time_scale > 0.0 && time_scale != 1.0 {
         app.set_scale(time_scale);
@@ -155,16 +149,6 @@ fn die_of(signal: i32) -> ! {
     std::process::exit(128 + signal)
 }
 
-fn init_logging() {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let _ = tui_logger::init_logger(tui_logger::LevelFilter::Trace);
-    tui_logger::set_default_level(tui_logger::LevelFilter::Trace);
-    let _ = tracing_subscriber::registry()
-        .with(tui_logger::TuiTracingSubscriberLayer)
-        .try_init();
-}
-
 async fn ui_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut app: App,
@@ -192,7 +176,6 @@ async fn ui_loop(
         }
         let now = Instant::now();
         if dirty && last_draw.is_none_or(|d| now >= d + FRAME) {
-            tui_logger::move_events();
             terminal.draw(|f| render::draw(f, &app))?;
             last_draw = Some(now);
             dirty = false;

@@ -3,7 +3,7 @@
 
 use super::app::{App, Popup};
 use super::log::Level;
-use crate::engine::FrameId;
+use crate::engine::{FrameId, Phase};
 use crate::session::{Reply, Update};
 use crate::spec::Action;
 
@@ -21,6 +21,8 @@ impl App {
                 self.selected = None;
                 self.focus = FrameId::new(0);
                 self.remembered = vec![None; self.remembered.len()];
+                self.followed = None;
+                self.console.watching.clear();
                 self.say(format!("{}: from the beginning", view.title), false);
             }
             self.scale = view.scale;
@@ -45,6 +47,15 @@ impl App {
         }
         for r in u.replies {
             self.on_reply(r);
+        }
+        self.watch_console_moves();
+        if self.following() {
+            self.follow_suspend();
+        }
+        if self.snap.recommendations.is_empty() {
+            self.advice = None;
+        } else if let Some(i) = self.advice {
+            self.advice = Some(i.min(self.snap.recommendations.len() - 1));
         }
         // The selection follows a partition that moved to the other frame.
         if let Some(p) = self.partition() {
@@ -75,6 +86,26 @@ impl App {
             Reply::MigrateRefused(v) => self.popup = Some(Popup::Validation { v, refused: true }),
             Reply::Failed(e) => self.say(e, true),
             Reply::Exported(path) => self.say(format!("rounds written to {path}"), false),
+            Reply::ExportedLog(path) => self.say(format!("log written to {path}"), false),
+            Reply::Targets { partition, targets } => self.open_picker(partition, targets),
+            Reply::Hmc(answer) => self.on_hmc_answer(answer),
+            Reply::HmcNames(names) => self.console.names = names,
         }
+    }
+
+    /// Following: a move that has just entered its suspend window takes the detail pane.
+    fn follow_suspend(&mut self) {
+        let Some(m) = self
+            .snap
+            .moves
+            .iter()
+            .find(|m| m.phase == Phase::Suspended && Some(m.id) != self.followed)
+        else {
+            return;
+        };
+        self.followed = Some(m.id);
+        let p = m.partition;
+        self.selected = Some(p);
+        self.focus = self.snap.partition(p).system;
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod banner;
 pub mod chart;
+pub mod console;
 pub mod detail;
 pub mod estate;
 pub mod frames;
@@ -12,7 +13,9 @@ pub mod hints;
 pub mod log;
 pub mod memory_map;
 pub mod moves;
+pub mod picker;
 pub mod popup;
+pub mod recommendations;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -38,15 +41,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
         banner::draw(frame, r, app);
     }
     frames::draw(frame, plan.frames, app, &plan);
-    if let Some(r) = plan.moves {
-        moves::draw(frame, r, app);
+    if let Some(r) = plan.console {
+        // The command line takes everything under the frames.
+        console::draw(frame, r, app);
+    } else if !plan.log_focused {
+        if let Some(r) = plan.advice {
+            recommendations::draw(frame, r, app);
+        }
+        if let Some(r) = plan.moves {
+            moves::draw(frame, r, app);
+        }
+        detail::draw(frame, plan.detail, app);
     }
-    detail::draw(frame, plan.detail, app);
-    if let Some(r) = plan.log {
+    if let (Some(r), None) = (plan.log, plan.console) {
         log::draw(frame, r, app);
     }
     hints::draw(frame, plan.hints, app, plan.log.is_none());
     popup::draw(frame, area, app);
+    picker::draw(frame, area, app);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, app: &App) {
