@@ -265,3 +265,28 @@ fn a_balanced_estate_gets_no_advice() {
             .any(|ev| matches!(ev.kind, EventKind::BalanceAdvised { .. }))
     );
 }
+
+#[test]
+fn a_move_says_who_asked_for_it() {
+    let mut s = lopsided(Policy::default());
+    s.script = vec![common::migrate_at(1.0, "a1", "frame-c")];
+    let mut e = Engine::new(&s).unwrap();
+    e.apply(&lpm::spec::Action::migrate("a2", "frame-b"))
+        .unwrap();
+    e.run_until(2.0);
+    let by: Vec<(String, Origin)> = e
+        .drain_events()
+        .into_iter()
+        .filter_map(|ev| match ev.kind {
+            EventKind::MigrationStarted { partition, by, .. } => Some((partition, by)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("a2".to_string(), Origin::Operator),
+            ("a1".to_string(), Origin::Script)
+        ]
+    );
+}

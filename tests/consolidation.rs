@@ -234,3 +234,57 @@ fn advise_only_says_what_it_would_do() {
     );
     assert!(recs[0].predicted_s.is_some_and(|s| s > 0.0));
 }
+
+/// The shipped story: the evening powers two frames off, the morning powers one on and the
+/// balancer spreads the load over it; every move is the policies' own.
+#[test]
+fn the_shipped_story_consolidates_at_night_and_rebalances_in_the_morning() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenarios/consolidation.ron");
+    let s = Scenario::load(&path).unwrap();
+    let mut e = Engine::new(&s).unwrap();
+    let mut events = Vec::new();
+    // Bounded: the story settles long before this.
+    while !e.is_settled() && e.now() < 20_000.0 {
+        e.run_until(e.now() + 100.0);
+        events.extend(e.drain_events());
+    }
+    assert!(e.is_settled(), "not settled at {}", e.now());
+    let d = decisions(&events);
+    let kinds: Vec<&str> = d.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["evacuate", "power_off", "evacuate", "power_off", "power_on"],
+        "{d:?}"
+    );
+    let off: Vec<&str> = d
+        .iter()
+        .filter(|(a, _, _)| a == "power_off")
+        .map(|(_, f, _)| f.as_str())
+        .collect();
+    let on = &d[4].1;
+    assert!(off.contains(&on.as_str()), "{on} powered on, {off:?} off");
+    let by = |who: Origin| {
+        events
+            .iter()
+            .filter(|ev| matches!(&ev.kind, EventKind::MigrationStarted { by, .. } if *by == who))
+            .count()
+    };
+    assert!(by(Origin::Consolidation) >= 4);
+    assert!(by(Origin::Balancer) >= 2);
+    assert_eq!(by(Origin::Script) + by(Origin::Operator), 0);
+    // The powered-on frame took load; the estate ends balanced, no frame above the band.
+    let pass = e.balance_pass();
+    assert!(pass.imbalance <= pass.tolerance, "{pass:?}");
+    assert!(
+        pass.frames.iter().all(|(_, u)| *u <= 81.0 + 1e-9),
+        "{pass:?}"
+    );
+    let r = e.energy_report(e.now());
+    assert!(r.saved_wh > 1000.0, "{}", r.saved_wh);
+    assert!(
+        e.moves()
+            .iter()
+            .all(|m| m.phase() == lpm::engine::Phase::Completed)
+    );
+}

@@ -17,22 +17,25 @@ fn text(b: &[u8]) -> String {
 
 const STORY: &str = "assets/scenarios/consolidation.ron";
 
+/// What README "Balancing and consolidation" shows, whole.
+const AT_ZERO: &str = r#"Consolidation: the evening empties frames, the morning fills them: plan at 0 s (the script's actions up to then; no policy has acted)
+operating frames: p9-a 13%, p9-b 8%, p9-c 7%, p9-d 13%, p9-e 2%
+
+consolidation (active; band 45% to 81%, average 9%):
+  empty p9-e: p9-e runs at 2%, below 45%: the other 4 frame(s) take its 2 partition(s) and stay at or below 81% (the busiest at 13%); then it powers off
+    dev01 -> p9-c: predicted 7.3 s, downtime 50 ms
+    test01 -> p9-c: predicted 7.3 s, downtime 50 ms
+    2 move(s), 15 s of moving added up, longest downtime 50 ms; then power off p9-e
+
+balancer (active; threshold 3 tolerates 10 points): imbalance 4.3 points
+  nothing to do: the imbalance is within what the threshold tolerates
+"#;
+
 #[test]
 fn plan_at_the_start_of_the_evening_empties_the_least_loaded_frame() {
     let out = lpm(&["plan", STORY]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let s = text(&out.stdout);
-    for piece in [
-        "plan at 0 s",
-        "operating frames: p9-a 13%, p9-b 8%, p9-c 7%, p9-d 13%, p9-e 2%",
-        "empty p9-e: p9-e runs at 2%, below 45%",
-        "dev01 -> p9-c: predicted 7.3 s, downtime 50 ms",
-        "then power off p9-e",
-        "imbalance 4.3 points",
-        "nothing to do: the imbalance is within what the threshold tolerates",
-    ] {
-        assert!(s.contains(piece), "{piece:?} not in\n{s}");
-    }
+    assert_eq!(text(&out.stdout), AT_ZERO);
 }
 
 #[test]
@@ -79,4 +82,22 @@ fn bad_input_gets_a_clear_error() {
     let out = lpm(&["plan", "no/such/scenario.ron"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
+}
+
+/// `lpm run` says each decision among the other events (README "Balancing and consolidation").
+#[test]
+fn run_prints_the_policies_decisions() {
+    let out = lpm(&["run", STORY]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    for line in [
+        "  300.000 s  consolidation: evacuate p9-e: p9-e runs at 2%, below 45%: ",
+        "  300.000 s  dev01: move p9-e → p9-c started (by consolidation)\n",
+        "  307.284 s  consolidation: power off p9-e: p9-e is empty: powered off until the load needs it\n",
+        " 3600.000 s  consolidation: power on p9-b: p9-a runs at 95%, above 81%",
+        " 3900.000 s  web01: move p9-a → p9-b started (by balancer)\n",
+        "energy:\n",
+    ] {
+        assert!(s.contains(line), "{line:?} not in\n{s}");
+    }
 }

@@ -9,7 +9,8 @@ use lpm::Scenario;
 use lpm::engine::PartitionId;
 use serde_json::Value;
 
-const SHIPPED: [&str; 12] = [
+const SHIPPED: [&str; 13] = [
+    "consolidation",
     "energy",
     "convergence",
     "estate",

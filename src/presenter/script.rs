@@ -112,7 +112,7 @@ pub struct Loaded {
 }
 
 /// The shipped scripts, built into the binary (`lpm demo` works from any directory).
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 5] = [
     (
         "planned-maintenance.ron",
         include_str!("../../demo/planned-maintenance.ron"),
@@ -123,6 +123,10 @@ pub const BUILTIN: [(&str, &str); 4] = [
     ),
     ("policies.ron", include_str!("../../demo/policies.ron")),
     ("evacuation.ron", include_str!("../../demo/evacuation.ron")),
+    (
+        "consolidation.ron",
+        include_str!("../../demo/consolidation.ron"),
+    ),
 ];
 
 /// The script `lpm demo` plays with no argument.

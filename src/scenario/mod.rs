@@ -25,10 +25,16 @@ pub const DEFAULT_RON: &str = include_str!("../../assets/scenarios/default.ron")
 
 /// Shipped scenarios a built-in presenter script names (`File("../assets/scenarios/NAME")`),
 /// built into the binary so that `lpm demo NAME` works from any directory.
-pub const EMBEDDED: [(&str, &str); 1] = [(
-    "estate.ron",
-    include_str!("../../assets/scenarios/estate.ron"),
-)];
+pub const EMBEDDED: [(&str, &str); 2] = [
+    (
+        "estate.ron",
+        include_str!("../../assets/scenarios/estate.ron"),
+    ),
+    (
+        "consolidation.ron",
+        include_str!("../../assets/scenarios/consolidation.ron"),
+    ),
+];
 
 /// Page sizes the model supports (DOMAIN.md section 3: POWER uses 4 KiB and 64 KiB pages).
 pub const PAGE_SIZES_KIB: [u32; 2] = [4, 64];
