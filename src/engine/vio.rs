@@ -315,7 +315,7 @@ impl Occupancy {
         };
         let mut resumed: Vec<Option<&Move>> = vec![None; world.partitions.len()];
         for m in moves {
-            if matches!(m.life.phase, Phase::Completed | Phase::Pulling) {
+            if resumed_on_target(m) {
                 resumed[m.partition.index()] = Some(m);
             }
         }
@@ -362,11 +362,18 @@ pub(super) fn adapters_now(world: &World, moves: &[Move], p: PartitionId) -> Vec
     let resumed = moves
         .iter()
         .rev()
-        .find(|m| m.partition == p && matches!(m.life.phase, Phase::Completed | Phase::Pulling));
+        .find(|m| m.partition == p && resumed_on_target(m));
     if let Some(m) = resumed {
         return m.vio.landed();
     }
     home_adapters(world, p)
+}
+
+/// The move put the partition on its target: it resumed there (and completed, is pulling, or
+/// failed in the pull phase, the partition lost there).
+fn resumed_on_target(m: &Move) -> bool {
+    matches!(m.life.phase, Phase::Completed | Phase::Pulling)
+        || (m.life.phase == Phase::Failed && m.entered_ns(Phase::Pulling).is_some())
 }
 
 /// A partition's client adapters on the frame its scenario puts it on.
