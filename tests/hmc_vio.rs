@@ -347,3 +347,22 @@ fn shipped_scenarios_derive_their_virtual_io() {
     }
     assert!(seen >= 3, "the shipped scenarios are missing");
 }
+
+/// The dashboard's move detail lists a given mapping beneath the memory map when the pane is
+/// tall enough, and nothing of it when it is not.
+#[test]
+fn the_move_detail_shows_the_mapping_when_there_is_room() {
+    use crossterm::event::KeyCode;
+    let mut h = lpm::tui::Harness::new(&estate(), 200, 70);
+    h.select("db01");
+    h.key(KeyCode::Char('m'));
+    h.advance(0.5);
+    let screen = h.screen();
+    assert!(screen.contains("Virtual I/O frame-a → frame-b"), "{screen}");
+    assert!(
+        screen.contains("vFC     20 fabric prod  vios1/20 → vios1/21  slot taken"),
+        "{screen}"
+    );
+    h.resize(120, 30);
+    assert!(!h.screen().contains("Virtual I/O frame-a"));
+}

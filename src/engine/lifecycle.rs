@@ -351,12 +351,9 @@ impl Engine {
 
     /// Stops every move in flight that has not resumed on its target; returns how many.
     pub(super) fn stop_all(&mut self) -> usize {
-        // Queued moves first: stopping a move in flight frees its slots, and a queued one
-        // would start in them after the list was made, and run on.
         let stoppable: Vec<PartitionId> = self
-            .queue
+            .in_flight
             .iter()
-            .chain(&self.in_flight)
             .map(|&m| &self.moves[m.index()])
             .filter(|m| !m.life.phase.past_point_of_no_return())
             .map(|m| m.partition)

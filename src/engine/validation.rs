@@ -151,8 +151,10 @@ impl<'a> Ledger<'a> {
     /// its adapters take.
     pub(super) fn place(&mut self, p: PartitionId, to: FrameId) {
         self.hold(p, to);
-        let mapping = self.vio_mapping(p, to, &[]);
-        self.vio.borrow_mut().hold(self.world, to, &mapping);
+        if self.vio.borrow().counts_slots() {
+            let mapping = self.vio_mapping(p, to, &[]);
+            self.vio.borrow_mut().hold(self.world, to, &mapping);
+        }
     }
 
     /// How `p`'s client adapters, where it runs now, map onto `to`'s VIOS.
@@ -323,13 +325,13 @@ impl<'a> Ledger<'a> {
                 )
             },
         );
-        let vio = self.vio_mapping(pi, ti, &request.mappings);
         // A scenario without virtual I/O on either side keeps today's checks and messages
-        // word for word; otherwise the adapters' mapping is what is judged.
+        // word for word (and costs nothing more); otherwise the adapters' mapping is judged.
         let legacy = p.spec.adapters.is_empty() && vios_derived(to);
         if legacy {
             self.legacy_network_checks(&mut v, &p.spec, to);
         } else {
+            let vio = self.vio_mapping(pi, ti, &request.mappings);
             adapter_check(&mut v, &vio, "VLANs on target", false, &to.name);
             adapter_check(&mut v, &vio, "SANs on target", true, &to.name);
         }

@@ -28,7 +28,6 @@ use super::Engine;
 use super::ids::{FrameId, PartitionId};
 use super::moves::{Move, Phase};
 use super::outcome::{Reason, Refused};
-use super::validation::{Ledger, Reservations};
 use super::world::World;
 use crate::spec::vio::{
     Adapter, AdapterKind, FIRST_SLOT, MappingChoice, ViosSpec, adapters_of, vios_derived, vios_of,
@@ -288,6 +287,11 @@ impl Occupancy {
         }
     }
 
+    /// Whether any adapter takes a numbered slot (else there is nothing to count).
+    pub(super) fn counts_slots(&self) -> bool {
+        self.explicit
+    }
+
     /// The slots taken on frame `f`'s VIOS (empty sets when nothing takes slots).
     pub(super) fn taken(
         &mut self,
@@ -311,7 +315,7 @@ impl Occupancy {
         };
         let mut resumed: Vec<Option<&Move>> = vec![None; world.partitions.len()];
         for m in moves {
-            if matches!(m.life.phase, Phase::Completed | Phase::Pulling) {
+            if resumed_on_target(m) {
                 resumed[m.partition.index()] = Some(m);
             }
         }
@@ -358,11 +362,18 @@ pub(super) fn adapters_now(world: &World, moves: &[Move], p: PartitionId) -> Vec
     let resumed = moves
         .iter()
         .rev()
-        .find(|m| m.partition == p && matches!(m.life.phase, Phase::Completed | Phase::Pulling));
+        .find(|m| m.partition == p && resumed_on_target(m));
     if let Some(m) = resumed {
         return m.vio.landed();
     }
     home_adapters(world, p)
+}
+
+/// The move put the partition on its target: it resumed there (and completed, is pulling, or
+/// failed in the pull phase, the partition lost there).
+fn resumed_on_target(m: &Move) -> bool {
+    matches!(m.life.phase, Phase::Completed | Phase::Pulling)
+        || (m.life.phase == Phase::Failed && m.entered_ns(Phase::Pulling).is_some())
 }
 
 /// A partition's client adapters on the frame its scenario puts it on.
@@ -399,7 +410,22 @@ impl Engine {
     /// How a move of `p` to `to` would map its client adapters now, with the operator's
     /// `choices` (`lslparmigr -r virtualio`; the mapping a move keeps is made the same way).
     pub fn virtual_io(&self, p: PartitionId, to: FrameId, choices: &[MappingChoice]) -> VioMapping {
-        Ledger::new(&self.world, &self.moves, &Reservations::default()).vio_mapping(p, to, choices)
+        // As the validation ledger maps it, without building the ledger: a move starts in an
+        // evacuation of thousands, and only slots need the estate.
+        let adapters = adapters_now(&self.world, &self.moves, p);
+        if adapters.is_empty() {
+            return VioMapping::default();
+        }
+        let spec = &self.world.frame(to).spec;
+        let vios = vios_of(spec);
+        let mut slots = Occupancy::new(&self.world);
+        let taken = if slots.counts_slots() {
+            let location: Vec<FrameId> = self.world.partitions.iter().map(|x| x.frame).collect();
+            slots.taken(&self.world, &self.moves, &location, to)
+        } else {
+            vec![BTreeSet::new(); vios.len()]
+        };
+        map_adapters(&adapters, &spec.name, &vios, &taken, choices)
     }
 
     /// The mapping a move starting now keeps.

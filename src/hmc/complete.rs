@@ -228,6 +228,20 @@ mod tests {
             c("migrlpar -i dest"),
             ["dest_lpar_id=", "dest_msp_id=", "dest_msp_name="]
         );
+        assert_eq!(c("lslparmigr -r v"), ["virtualio"]);
+        assert_eq!(
+            c("lslparmigr -r virtualio -m frame-a -t frame-b -F suggested_v"),
+            [
+                "suggested_virtual_fc_mappings",
+                "suggested_virtual_scsi_mappings",
+                "suggested_vlan_mappings"
+            ]
+        );
+        assert_eq!(
+            c("migrlpar -i virtual_"),
+            ["virtual_fc_mappings=", "virtual_scsi_mappings="]
+        );
+        assert_eq!(c("migrlpar -i vlan"), ["vlan_mappings="]);
         assert_eq!(c("help mi"), ["migrlpar"]);
         assert!(c("nosuch -").is_empty());
         assert!(c("lssyscfg -r sys -m frame-a -").contains(&"--header".to_string()));

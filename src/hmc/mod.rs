@@ -82,9 +82,14 @@
 //!   one shared pool `DefaultPool` (id 0); memory in MB with no firmware reserve; virtual
 //!   processors = processing units rounded up; not-activated partitions at 0 current memory and
 //!   processors.
-//! - Virtual I/O from the partition's VLANs and SANs: one client virtual Ethernet adapter per
-//!   VLAN from slot 2, then one client virtual Fibre Channel adapter per SAN; no virtual SCSI
-//!   (`none`); suggested vFC mappings spread over the destination's VIOS in turn.
+//! - Virtual I/O a scenario leaves out is derived (`spec::vio`): one client virtual Ethernet
+//!   adapter per VLAN from slot 2, then one client virtual Fibre Channel adapter per SAN; no
+//!   virtual SCSI (`none`). The suggested mappings are the engine's (`engine::vio`).
+//! - `lslparmigr -r virtualio`: `possible_vlan_mappings` and `suggested_vlan_mappings` beside
+//!   IBM's SCSI and FC attributes; a suggested storage mapping adds `/vios_slot`, so that it can
+//!   be given back to `-i`. `vlan_mappings=slot/vios_name/vios_id` by analogy with the other
+//!   two (IBM's REST API maps MAC addresses to VLAN ids). HSCLA319's text is IBM's, followed by
+//!   lpm's reason in brackets; VIOS not found is HSCL8012 by analogy with the partition's.
 //! - `sleep SECONDS` is lpm's own command; `exit [N]` and `quit` end a session.
 //! - `-F` naming an attribute an object lacks prints an empty value; an attribute no object of
 //!   the resource has is refused (HSCLZ001).

@@ -328,6 +328,43 @@ mod tests {
     }
 
     #[test]
+    fn adapter_mappings_become_the_actions_mappings() {
+        let a = action_of(
+            r#"migrlpar -o v -m frame-a -t frame-b -p bk01 -i "\"virtual_fc_mappings=20/vios2/22/40,21/vios2/\",vlan_mappings=2/vios1/""#,
+        )
+        .unwrap();
+        let Action::Validate { mappings, .. } = a else {
+            panic!("{a:?}")
+        };
+        assert_eq!(
+            mappings,
+            vec![
+                MappingChoice {
+                    kind: AdapterKind::Vfc,
+                    slot: 20,
+                    vios: "vios2".into(),
+                    vios_slot: Some(40)
+                },
+                MappingChoice {
+                    kind: AdapterKind::Vfc,
+                    slot: 21,
+                    vios: "vios2".into(),
+                    vios_slot: None
+                },
+                MappingChoice {
+                    kind: AdapterKind::Veth,
+                    slot: 2,
+                    vios: "vios1".into(),
+                    vios_slot: None
+                },
+            ]
+        );
+        // A VIOS by id alone cannot be resolved in a script.
+        let e = action_of(r#"migrlpar -o m -m a -t b -p x -i "virtual_fc_mappings=20//22""#);
+        assert!(e.unwrap_err().contains("name the VIOS"));
+    }
+
+    #[test]
     fn chsysstate_becomes_power_off_and_on() {
         let off = action_of("chsysstate -r sys -m frame-b -o off --immed").unwrap();
         assert_eq!(

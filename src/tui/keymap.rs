@@ -233,7 +233,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('m')],
         "m",
         C::Migrate,
-        "migrate it to the other frame, or pick the frame from every one's verdict when there are more (validates first; shows why if it cannot)",
+        "migrate it to the other frame, or to one picked from a list when there are more (shows why if it cannot)",
         Some("m migrate"),
         MOVE,
     ),

@@ -55,6 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         pane.phase,
     );
     progress::draw_gauge(frame, pane.gauge, app, m);
+    // The virtual I/O mapping takes the bottom rows of the figures when they leave room.
+    pane.figures = vio::draw_beneath(frame, pane.figures, app, m);
     figures::draw(frame, pane.figures, app, p, m);
     if let Some(chart_area) = pane.chart {
         if app.show_rounds {
@@ -63,8 +65,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             chart::draw(frame, chart_area, app, m);
         }
     }
-    // The virtual I/O mapping takes the bottom rows of the map region when it is tall enough.
-    pane.map = vio::draw_beneath(frame, pane.map, app, m);
     match pane.memory_map(app.show_rounds) {
         Some(map) => memory_map::draw(frame, map, app, m),
         None => rounds::draw(frame, pane.map, app, m),

@@ -1,7 +1,7 @@
 //! The move's virtual I/O mapping: each client adapter, the VIOS that served it on the source
 //! and the one (and slot) that serves it on the target, as the engine chose it at move start.
 //!
-//! Drawn beneath another region of the pane, and only when the scenario gives virtual I/O (a
+//! Drawn beneath the figures, and only when the scenario gives virtual I/O (a
 //! derived mapping restates the partition's VLANs and SANs, which the pane shows elsewhere) and
 //! the region is tall enough to give up the rows.
 
@@ -11,10 +11,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::engine::snapshot::MoveView;
+use crate::spec::vio::AdapterKind;
 use crate::tui::app::App;
 
-/// Rows the region above must keep for itself.
-const KEEP_ROWS: u16 = 8;
+/// Rows the figures above must keep for themselves.
+const KEEP_ROWS: u16 = 14;
 
 /// Draws the mapping at the bottom of `area` when there is room, and returns what is left of
 /// `area` for the region that was to fill it.
@@ -42,11 +43,15 @@ pub(super) fn draw_beneath(frame: &mut Frame, area: Rect, app: &App, m: &MoveVie
             Some((v, s)) => format!("{v}{}", slot(*s)),
             None => "-".to_string(),
         };
+        let kind = match ad.kind {
+            AdapterKind::Vscsi => "vSCSI",
+            AdapterKind::Vfc => "vFC",
+            AdapterKind::Veth => "vEth",
+        };
         let mut spans = vec![
-            Span::styled(format!("{:<17}", ad.kind.label()), t.dim),
+            Span::styled(format!("{kind:<5} {:>4} ", ad.slot), t.dim),
             Span::raw(format!(
-                "slot {:<4} {:<14} {}{} → {target}",
-                ad.slot,
+                "{:<12} {}{} → {target}",
                 ad.needs(),
                 ad.vios,
                 slot(ad.vios_slot)
@@ -58,7 +63,7 @@ pub(super) fn draw_beneath(frame: &mut Frame, area: Rect, app: &App, m: &MoveVie
         if let Some(why) = &a.problem {
             spans.push(Span::styled(format!("  {why}"), t.bad));
         } else if a.slot_moved() {
-            spans.push(Span::styled("  slot taken, next free", t.warn));
+            spans.push(Span::styled("  slot taken", t.warn));
         }
         lines.push(Line::from(spans));
     }
