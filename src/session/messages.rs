@@ -35,6 +35,13 @@ pub enum Request {
         path: String,
         csv: String,
     },
+    /// Where an evacuation of `from` would send each of `partitions` (to `to`), and which would
+    /// be refused: every check, before the operator says yes.
+    PlaceEvacuation {
+        from: String,
+        to: String,
+        partitions: Vec<String>,
+    },
     Quit,
 }
 
@@ -51,6 +58,8 @@ pub enum Reply {
     Failed(String),
     /// A file was written (path).
     Exported(String),
+    /// `PlaceEvacuation`'s verdicts, one per partition, in its order.
+    Placed(Vec<Validation>),
 }
 
 /// Everything the dashboard learns from one turn of the engine.

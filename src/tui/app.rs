@@ -41,6 +41,8 @@ pub enum Popup {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// Simulated time it was said: newer news makes it stale.
+    pub t: f64,
 }
 
 pub struct App {
@@ -78,6 +80,8 @@ pub struct App {
     pub show_log: bool,
     /// The detail pane shows the per-round table instead of the charts.
     pub show_rounds: bool,
+    /// Lines the help overlay is scrolled by, when it is taller than the screen.
+    pub help_scroll: usize,
 }
 
 impl App {
@@ -112,6 +116,7 @@ impl App {
             presenter: None,
             show_log: true,
             show_rounds: false,
+            help_scroll: 0,
         };
         app.push_log(
             0.0,
@@ -206,6 +211,7 @@ impl App {
 
     /// A line for the status bar.
     pub(super) fn say(&mut self, text: String, error: bool) {
-        self.status = Some(Status { text, error });
+        let t = self.snap.t;
+        self.status = Some(Status { text, error, t });
     }
 }

@@ -75,6 +75,7 @@ impl App {
             Reply::MigrateRefused(v) => self.popup = Some(Popup::Validation { v, refused: true }),
             Reply::Failed(e) => self.say(e, true),
             Reply::Exported(path) => self.say(format!("rounds written to {path}"), false),
+            Reply::Placed(verdicts) => self.on_placed(verdicts),
         }
     }
 }

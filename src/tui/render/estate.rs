@@ -16,8 +16,15 @@ use crate::tui::theme::Theme;
 /// A frame's state in a word, and how it looks: a failed frame or failed movers must not look
 /// healthy.
 pub fn state_word(sys: &SystemView, t: &Theme) -> (&'static str, Style) {
+    use crate::spec::PowerState;
     if sys.failed {
         ("FAILED", t.bad)
+    } else if sys.power_state == PowerState::PoweredOff {
+        ("off", t.dim)
+    } else if sys.power_state == PowerState::PoweringOff {
+        ("→ off", t.warn)
+    } else if sys.power_state == PowerState::PoweringOn {
+        ("→ on", t.warn)
     } else if sys.msps_failed {
         ("movers ✗", t.bad)
     } else if sys.movers.iter().any(|m| m.failed) {
@@ -53,6 +60,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         header.insert(4, "Free");
         widths.insert(4, Constraint::Length(9));
     }
+    // What each frame draws, where there is room for it.
+    let power = inner.width >= 44;
+    if power {
+        let at = header.len() - 1;
+        header.insert(at, "Power");
+        widths.insert(at, Constraint::Length(8));
+    }
     let pct = |used: f64, cap: f64| format!("{:.0}%", 100.0 * used / cap.max(1e-9));
     let rows: Vec<Row> = app
         .snap
@@ -74,6 +88,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(Line::from(sys.partitions.len().to_string()).right_aligned()),
                 Cell::from(Span::styled(word, style)),
             ];
+            if power {
+                let at = cells.len() - 1;
+                cells.insert(
+                    at,
+                    Cell::from(Line::from(fmt::watts(sys.watts)).right_aligned()),
+                );
+            }
             if wide {
                 cells.insert(
                     1,
