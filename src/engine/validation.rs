@@ -280,15 +280,25 @@ impl<'a> Ledger<'a> {
             cpu_ok,
             if cpu_ok {
                 format!(
-                    "needs {} CPUs, {} has {} free",
+                    "needs {} {}, {} has {} free",
                     num(p.spec.cpus),
+                    if p.spec.cpus == 1.0 {
+                        "processor"
+                    } else {
+                        "processors"
+                    },
                     to.name,
                     num(cpu_free)
                 )
             } else {
                 format!(
-                    "{name} needs {} processors, {} has only {} free",
+                    "{name} needs {} {}, {} has only {} free",
                     num(p.spec.cpus),
+                    if p.spec.cpus == 1.0 {
+                        "processor"
+                    } else {
+                        "processors"
+                    },
                     to.name,
                     num(cpu_free.max(0.0))
                 )
@@ -305,7 +315,11 @@ impl<'a> Ledger<'a> {
             "VLANs on target",
             missing_vlans.is_empty(),
             if missing_vlans.is_empty() {
-                format!("{} VLAN(s) bridged on {}", p.spec.vlans.len(), to.name)
+                match p.spec.vlans.len() {
+                    0 => format!("no VLAN to bridge on {}", to.name),
+                    1 => format!("its VLAN is bridged on {}", to.name),
+                    n => format!("its {n} VLANs are bridged on {}", to.name),
+                }
             } else {
                 format!(
                     "VLAN {} not bridged on {}",
@@ -325,7 +339,11 @@ impl<'a> Ledger<'a> {
             "SANs on target",
             missing_sans.is_empty(),
             if missing_sans.is_empty() {
-                format!("{} SAN(s) visible from {}", p.spec.sans.len(), to.name)
+                match p.spec.sans.len() {
+                    0 => format!("no SAN to reach from {}", to.name),
+                    1 => format!("its SAN is visible from {}", to.name),
+                    n => format!("its {n} SANs are visible from {}", to.name),
+                }
             } else {
                 format!(
                     "SAN {} not visible from {}",
@@ -350,8 +368,8 @@ impl<'a> Ledger<'a> {
             self.movers_check(here, ti, request).is_ok(),
             match self.movers_check(here, ti, request) {
                 Ok(()) => format!(
-                    "{} MSP(s) on {}, {} on {}",
-                    self.movers(here),
+                    "{} on {}, {} on {}",
+                    plural(self.movers(here) as usize, "MSP", "MSPs"),
                     from.name,
                     self.movers(ti),
                     to.name
@@ -424,4 +442,9 @@ impl<'a> Ledger<'a> {
         }
         Ok(())
     }
+}
+
+/// A count and its noun: `1 MSP`, `2 MSPs`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

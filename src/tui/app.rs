@@ -122,10 +122,10 @@ impl App {
             0.0,
             Level::Info,
             format!(
-                "{}: {} frames, {} partitions. m moves the selected partition; ? lists the keys.",
+                "{}: {}, {}. m moves the selected partition; ? lists the keys.",
                 app.snap.scenario,
-                app.snap.systems.len(),
-                app.snap.partitions.len()
+                super::fmt::plural(app.snap.systems.len(), "frame", "frames"),
+                super::fmt::plural(app.snap.partitions.len(), "partition", "partitions")
             ),
         );
         app

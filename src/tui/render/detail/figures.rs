@@ -174,9 +174,9 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
     }
     let pred_verdict = pred.map(|pr| {
         if pr.converges() {
-            format!("{} rounds ✓", pr.rounds)
+            format!("{} ✓", fmt::plural(pr.rounds as usize, "round", "rounds"))
         } else {
-            format!("{} rounds ✗", pr.rounds)
+            format!("{} ✗", fmt::plural(pr.rounds as usize, "round", "rounds"))
         }
     });
     if m.phase == Phase::Completed {
@@ -335,7 +335,10 @@ fn figures<'a>(app: &'a App, p: &PartitionView, m: &MoveView) -> Vec<Fig<'a>> {
         out.push(fig(
             "Forecast now",
             Span::styled(
-                format!("{} rounds {verdict}{total}", now.rounds),
+                format!(
+                    "{} {verdict}{total}",
+                    fmt::plural(now.rounds as usize, "round", "rounds")
+                ),
                 if now.converges() { t.forecast } else { t.bad },
             ),
             None,
