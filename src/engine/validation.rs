@@ -311,15 +311,25 @@ impl<'a> Ledger<'a> {
             cpu_ok,
             if cpu_ok {
                 format!(
-                    "needs {} CPUs, {} has {} free",
+                    "needs {} {}, {} has {} free",
                     num(p.spec.cpus),
+                    if p.spec.cpus == 1.0 {
+                        "processor"
+                    } else {
+                        "processors"
+                    },
                     to.name,
                     num(cpu_free)
                 )
             } else {
                 format!(
-                    "{name} needs {} processors, {} has only {} free",
+                    "{name} needs {} {}, {} has only {} free",
                     num(p.spec.cpus),
+                    if p.spec.cpus == 1.0 {
+                        "processor"
+                    } else {
+                        "processors"
+                    },
                     to.name,
                     num(cpu_free.max(0.0))
                 )
@@ -351,8 +361,8 @@ impl<'a> Ledger<'a> {
             self.movers_check(here, ti, request).is_ok(),
             match self.movers_check(here, ti, request) {
                 Ok(()) => format!(
-                    "{} MSP(s) on {}, {} on {}",
-                    self.movers(here),
+                    "{} on {}, {} on {}",
+                    plural(self.movers(here) as usize, "MSP", "MSPs"),
                     from.name,
                     self.movers(ti),
                     to.name
@@ -446,7 +456,11 @@ impl Ledger<'_> {
             "VLANs on target",
             missing_vlans.is_empty(),
             if missing_vlans.is_empty() {
-                format!("{} VLAN(s) bridged on {}", p.vlans.len(), to.name)
+                match p.vlans.len() {
+                    0 => format!("no VLAN to bridge on {}", to.name),
+                    1 => format!("its VLAN is bridged on {}", to.name),
+                    n => format!("its {n} VLANs are bridged on {}", to.name),
+                }
             } else {
                 format!(
                     "VLAN {} not bridged on {}",
@@ -465,7 +479,11 @@ impl Ledger<'_> {
             "SANs on target",
             missing_sans.is_empty(),
             if missing_sans.is_empty() {
-                format!("{} SAN(s) visible from {}", p.sans.len(), to.name)
+                match p.sans.len() {
+                    0 => format!("no SAN to reach from {}", to.name),
+                    1 => format!("its SAN is visible from {}", to.name),
+                    n => format!("its {n} SANs are visible from {}", to.name),
+                }
             } else {
                 format!(
                     "SAN {} not visible from {}",
@@ -498,7 +516,10 @@ fn adapter_check(
         } else {
             "virtual Ethernet"
         };
-        format!("{of_kind} {what} adapter(s) can be hosted on {target}")
+        format!(
+            "{} can be hosted on {target}",
+            plural(of_kind, &format!("{what} adapter"), &format!("{what} adapters"))
+        )
     } else {
         problems
             .iter()
@@ -514,4 +535,8 @@ fn adapter_check(
             .join("; ")
     };
     v.check(name, problems.is_empty(), detail);
+
+/// A count and its noun: `1 MSP`, `2 MSPs`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

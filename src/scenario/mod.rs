@@ -489,7 +489,7 @@ impl Scenario {
                 out.push(Problem::new(
                     at(Some("system")),
                     format!(
-                        "partition {}: unknown system {:?} (the systems are {})",
+                        "partition {}: unknown system {:?} ({})",
                         p.name,
                         p.system,
                         self.system_names()
@@ -696,10 +696,7 @@ impl Scenario {
                     };
                     out.push(Problem::new(
                         at(Some(field)),
-                        format!(
-                            "{what}: unknown system {sys:?} (the systems are {})",
-                            self.system_names()
-                        ),
+                        format!("{what}: unknown system {sys:?} ({})", self.system_names()),
                     ));
                 }
             }
@@ -749,7 +746,7 @@ impl Scenario {
         let count = self.partitions.iter().filter(|p| p.name == part).count();
         match wanted.frame {
             Some(s) if !self.systems.iter().any(|x| x.name == s) => Err(format!(
-                "{name:?}: unknown system {s:?} (the systems are {})",
+                "{name:?}: unknown system {s:?} ({})",
                 self.system_names()
             )),
             _ if count == 0 => Err(format!("unknown partition {name:?}")),
@@ -760,12 +757,14 @@ impl Scenario {
         }
     }
 
+    /// The systems a name could have meant, in words: none is a sentence too.
     fn system_names(&self) -> String {
-        self.systems
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<&str> = self.systems.iter().map(|s| s.name.as_str()).collect();
+        match names.as_slice() {
+            [] => "the scenario has no systems".into(),
+            [one] => format!("the only system is {one}"),
+            _ => format!("the systems are {}", names.join(", ")),
+        }
     }
 }
 

@@ -200,6 +200,27 @@ impl Driver {
                     result => self.replies.push(Reply::Applied { action, result }),
                 }
             }
+            Request::PlaceEvacuation {
+                from,
+                to,
+                partitions,
+            } => {
+                let e = &self.engine;
+                let ids: Result<Vec<PartitionId>, _> =
+                    partitions.iter().map(|p| e.find_partition(p)).collect();
+                match (e.find_frame(&from), e.find_frame(&to), ids) {
+                    (Ok(f), Ok(t), Ok(ids)) => {
+                        let placed = e.place(&ids, f, Some(t), &Default::default());
+                        let v = placed.into_iter().map(|(_, v)| v).collect();
+                        self.replies.push(Reply::Placed(v));
+                    }
+                    (f, t, ids) => {
+                        let why = [f.err(), t.err(), ids.err()].into_iter().flatten();
+                        let why: Vec<String> = why.map(|r| r.message).collect();
+                        self.replies.push(Reply::Failed(why.join("; ")));
+                    }
+                }
+            }
             Request::ExportRounds { path, csv } => match write_new(&path, &csv) {
                 Ok(written) => self.replies.push(Reply::Exported(written)),
                 Err(e) => self

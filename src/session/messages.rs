@@ -51,6 +51,13 @@ pub enum Request {
         path: String,
         text: String,
     },
+    /// Where an evacuation of `from` would send each of `partitions` (to `to`), and which would
+    /// be refused: every check, before the operator says yes.
+    PlaceEvacuation {
+        from: String,
+        to: String,
+        partitions: Vec<String>,
+    },
     Quit,
 }
 
@@ -77,6 +84,8 @@ pub enum Reply {
     /// What an HMC command line printed.
     Hmc(HmcAnswer),
     HmcNames(Names),
+    /// `PlaceEvacuation`'s verdicts, one per partition, in its order.
+    Placed(Vec<Validation>),
 }
 
 /// One frame as a target for a partition: its checks, and the room it would have left.

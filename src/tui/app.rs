@@ -43,6 +43,8 @@ pub enum Popup {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// Simulated time it was said: newer news makes it stale.
+    pub t: f64,
 }
 
 pub struct App {
@@ -96,6 +98,8 @@ pub struct App {
     pub(super) screen: Rect,
     /// Where the log is written (`W`): the working directory unless a test says otherwise.
     pub export_dir: std::path::PathBuf,
+    /// Lines the help overlay is scrolled by, when it is taller than the screen.
+    pub help_scroll: usize,
 }
 
 impl App {
@@ -137,15 +141,16 @@ impl App {
             advice: None,
             screen: Rect::new(0, 0, layout::MIN_W, layout::MIN_H),
             export_dir: std::path::PathBuf::new(),
+            help_scroll: 0,
         };
         app.push_log(
             0.0,
             Level::Info,
             format!(
-                "{}: {} frames, {} partitions. m moves the selected partition; ? lists the keys.",
+                "{}: {}, {}. m moves the selected partition; ? lists the keys.",
                 app.snap.scenario,
-                app.snap.systems.len(),
-                app.snap.partitions.len()
+                super::fmt::plural(app.snap.systems.len(), "frame", "frames"),
+                super::fmt::plural(app.snap.partitions.len(), "partition", "partitions")
             ),
         );
         app
@@ -244,6 +249,7 @@ impl App {
 
     /// A line for the status bar.
     pub(super) fn say(&mut self, text: String, error: bool) {
-        self.status = Some(Status { text, error });
+        let t = self.snap.t;
+        self.status = Some(Status { text, error, t });
     }
 }

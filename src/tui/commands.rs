@@ -79,6 +79,12 @@ impl App {
 
     pub(super) fn command(&mut self, cmd: Command) {
         match cmd {
+            Command::Up | Command::Down if matches!(self.popup, Some(Popup::Help)) => {
+                self.help_scroll = match cmd {
+                    Command::Down => self.help_scroll + 5,
+                    _ => self.help_scroll.saturating_sub(5),
+                };
+            }
             Command::Up | Command::Down => self.step_selection(cmd == Command::Down),
             Command::OtherFrame => self.switch_frame(),
             Command::NextMove | Command::PrevMove => self.cycle_moves(cmd == Command::NextMove),
@@ -272,7 +278,10 @@ impl App {
                 };
                 self.say(format!("log shows {what}"), false);
             }
-            Command::Help => self.popup = Some(Popup::Help),
+            Command::Help => {
+                self.help_scroll = 0;
+                self.popup = Some(Popup::Help);
+            }
             Command::Rounds => {
                 self.show_rounds = !self.show_rounds;
                 let what = if self.show_rounds {

@@ -2,6 +2,7 @@
 //! opens a question whose answer defaults to No, and only Yes sends the action to the engine.
 
 use super::app::{App, Popup};
+use super::fmt;
 use super::keymap::Command;
 use crate::engine::snapshot::{MoveView, PartitionView};
 use crate::session::Request;
@@ -27,18 +28,77 @@ pub enum Pending {
 
 /// The question before stopping a move that can still be stopped: its title and lines.
 pub(super) fn stop_question(p: &PartitionView, m: &MoveView) -> (String, Vec<String>) {
-    let lines = vec![
-        format!(
-            "{} is in {} (round {}), {} → {}.",
-            p.name,
-            m.phase.label(),
-            m.round,
-            m.from,
-            m.to
-        ),
-        "The target shell is removed; the partition runs on, on the source.".into(),
-    ];
+    let lines = if m.phase == crate::engine::Phase::Queued {
+        vec![
+            format!(
+                "{} is queued for {} → {}, waiting for a mover slot; nothing has been sent.",
+                p.name, m.from, m.to
+            ),
+            "Stopping takes it off the queue; the partition runs on, on the source.".into(),
+        ]
+    } else if m.inactive {
+        vec![
+            format!(
+                "{} (not activated) is moving its profile, {} → {}.",
+                p.name, m.from, m.to
+            ),
+            "The profile stays on the source.".into(),
+        ]
+    } else {
+        vec![
+            format!(
+                "{} is in {} (round {}), {} → {}.",
+                p.name,
+                m.phase.label(),
+                m.round,
+                m.from,
+                m.to
+            ),
+            "The target shell is removed; the partition runs on, on the source.".into(),
+        ]
+    };
     (format!("Stop the move of {}?", p.name), lines)
+}
+
+/// The question's live line: how long until the move passes the point of no return (it
+/// resumes on the target, and a stop is refused), or that it already has.
+pub fn point_of_no_return(m: &MoveView) -> Option<(String, bool)> {
+    use crate::engine::Phase;
+    let fmt_s = super::fmt::secs;
+    match m.phase {
+        Phase::PreCopy if m.stalled_s.is_some() => Some((
+            "Stalled: its path is down, nothing moves until it is back.".into(),
+            false,
+        )),
+        Phase::PreCopy => m
+            .eta_switchover_s
+            .filter(|s| s.is_finite() && *s < 1e7)
+            .map(|s| {
+                (
+                    format!(
+                        "Point of no return in about {} (it resumes on the target).",
+                        fmt_s(s + m.expected_downtime_ms / 1000.0)
+                    ),
+                    false,
+                )
+            }),
+        Phase::Suspended => {
+            let left = (m.expected_downtime_ms - m.suspend_elapsed_ms.unwrap_or(0.0)).max(0.0);
+            Some((
+                format!(
+                    "SUSPENDED: it resumes on the target in about {}.",
+                    super::fmt::ms(left)
+                ),
+                false,
+            ))
+        }
+        Phase::Pulling | Phase::Completed => Some((
+            "Too late: it resumed on the target; a stop will be refused.".into(),
+            true,
+        )),
+        Phase::Stopped | Phase::Failed => Some(("The move has already ended.".into(), true)),
+        Phase::Queued | Phase::Configuring => None,
+    }
 }
 
 impl App {
@@ -128,12 +188,19 @@ impl App {
             return;
         }
         let names: Vec<&str> = staying.iter().map(|p| p.name.as_str()).collect();
-        let slots = self.snap.system(self.focus).msp_slots;
+        let partitions: Vec<String> = staying.iter().map(|p| self.engine_name(p)).collect();
         let lines = vec![
             format!("Every partition of {from} that validates moves to {to}:"),
             format!("  {}", names.join(", ")),
-            format!("Those that fail validation stay; beyond {slots} mover slots, moves queue."),
+            "Checking each against the placements before it…".into(),
         ];
+        // The engine checks each partition as the evacuation would (`on_placed` fills in which
+        // move and which stay): the operator says yes knowing what will be refused.
+        self.requests.push(Request::PlaceEvacuation {
+            from: from.clone(),
+            to: to.clone(),
+            partitions,
+        });
         self.ask(
             Pending::Evacuate {
                 from: from.clone(),
@@ -142,6 +209,59 @@ impl App {
             format!("Evacuate {from}?"),
             lines,
         );
+    }
+
+    /// The engine's verdicts for the evacuation asked about: the question says which
+    /// partitions move and which stay, and why.
+    pub(super) fn on_placed(&mut self, verdicts: Vec<crate::engine::Validation>) {
+        let Some(Popup::Confirm {
+            pending: Pending::Evacuate { from, to },
+            lines,
+            ..
+        }) = &mut self.popup
+        else {
+            return;
+        };
+        let (ok, refused): (Vec<_>, Vec<_>) = verdicts.iter().partition(|v| v.ok());
+        let slots = self
+            .snap
+            .systems
+            .iter()
+            .find(|s| &s.name == from)
+            .map_or(0, |s| s.msp_slots);
+        let mut out = Vec::new();
+        if ok.is_empty() {
+            out.push(format!(
+                "No partition of {from} can move to {to}: nothing would move."
+            ));
+        } else {
+            let names: Vec<&str> = ok.iter().map(|v| v.partition.as_str()).collect();
+            out.push(format!(
+                "{} to {to}: {}",
+                fmt::plural(ok.len(), "partition moves", "partitions move"),
+                names.join(", ")
+            ));
+            if ok.len() > slots as usize {
+                out.push(format!(
+                    "  They run {slots} at a time (the frame's mover slots); the rest queue."
+                ));
+            }
+        }
+        if !refused.is_empty() {
+            out.push(format!(
+                "{} on {from}, refused:",
+                fmt::plural(refused.len(), "partition stays", "partitions stay")
+            ));
+            for v in refused {
+                let why = v.errors().into_iter().next().unwrap_or_default();
+                // The reasons name the partition already: "backup01 has dedicated I/O…".
+                let why = why
+                    .strip_prefix(&format!("{} ", v.partition))
+                    .map_or(why.clone(), |rest| rest.to_string());
+                out.push(format!("  ✗ {}: {why}", v.partition));
+            }
+        }
+        *lines = out;
     }
 
     /// Quitting asks only while moves are in flight (they end with the simulation).

@@ -2,6 +2,29 @@
 
 pub use crate::units::*;
 
+/// Power: `850 W`, `3.21 kW`.
+pub fn watts(w: f64) -> String {
+    if w.abs() < 1000.0 {
+        format!("{w:.0} W")
+    } else {
+        format!("{} kW", sig3(w / 1000.0))
+    }
+}
+
+/// Energy: `640 Wh`, `1.56 kWh`.
+pub fn wh(wh: f64) -> String {
+    if wh.abs() < 1000.0 {
+        format!("{} Wh", sig3(wh))
+    } else {
+        format!("{} kWh", sig3(wh / 1000.0))
+    }
+}
+
+/// A count and its noun, singular or plural: `1 partition`, `2 partitions`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Words into lines of at most `width` characters (a longer word is cut).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();

@@ -911,6 +911,30 @@ pub const BINDINGS: &[Binding] = &[
         Some("Esc close"),
         "",
     ),
+    // A help longer than the screen scrolls (80x24 cannot hold every key).
+    bind(
+        Help,
+        &[
+            code(KeyCode::Down),
+            ch('j'),
+            code(KeyCode::PageDown),
+            ch(' '),
+        ],
+        "↓/PgDn",
+        C::Down,
+        "scroll the help down",
+        Some("↓↑ scroll"),
+        "",
+    ),
+    bind(
+        Help,
+        &[code(KeyCode::Up), ch('k'), code(KeyCode::PageUp)],
+        "↑/PgUp",
+        C::Up,
+        "scroll the help up",
+        None,
+        "",
+    ),
     bind(
         Help,
         &[ctrl('c')],

@@ -90,6 +90,7 @@ impl App {
             Reply::Targets { partition, targets } => self.open_picker(partition, targets),
             Reply::Hmc(answer) => self.on_hmc_answer(answer),
             Reply::HmcNames(names) => self.console.names = names,
+            Reply::Placed(verdicts) => self.on_placed(verdicts),
         }
     }
 

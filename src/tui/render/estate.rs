@@ -16,8 +16,15 @@ use crate::tui::theme::Theme;
 /// A frame's state in a word, and how it looks: a failed frame or failed movers must not look
 /// healthy.
 pub fn state_word(sys: &SystemView, t: &Theme) -> (&'static str, Style) {
+    use crate::spec::PowerState;
     if sys.failed {
         ("FAILED", t.bad)
+    } else if sys.power_state == PowerState::PoweredOff {
+        ("off", t.dim)
+    } else if sys.power_state == PowerState::PoweringOff {
+        ("→ off", t.warn)
+    } else if sys.power_state == PowerState::PoweringOn {
+        ("→ on", t.warn)
     } else if sys.msps_failed {
         ("movers ✗", t.bad)
     } else if sys.movers.iter().any(|m| m.failed) {
@@ -37,7 +44,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let wide = inner.width >= 50;
+    // Columns by priority as they fit, each whole: power, then free memory, then generation.
+    let mut left = inner.width.saturating_sub(36);
+    let mut fits = |w: u16| {
+        let ok = left > w;
+        if ok {
+            left -= w + 1;
+        }
+        ok
+    };
+    let power = fits(8);
+    let free_col = fits(9);
+    let wide = fits(7);
     let mut header = vec!["Frame", "CPU", "Mem", "Movers", "LPARs", "State"];
     let mut widths = vec![
         Constraint::Length(6),
@@ -47,11 +65,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(5),
         Constraint::Min(6),
     ];
+    if free_col {
+        header.insert(3, "Free");
+        widths.insert(3, Constraint::Length(9));
+    }
     if wide {
         header.insert(1, "Gen");
         widths.insert(1, Constraint::Length(7));
-        header.insert(4, "Free");
-        widths.insert(4, Constraint::Length(9));
+    }
+    // What each frame draws, where there is room for it.
+    if power {
+        let at = header.len() - 1;
+        header.insert(at, "Power");
+        widths.insert(at, Constraint::Length(8));
     }
     let pct = |used: f64, cap: f64| format!("{:.0}%", 100.0 * used / cap.max(1e-9));
     let rows: Vec<Row> = app
@@ -74,6 +100,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(Line::from(sys.partitions.len().to_string()).right_aligned()),
                 Cell::from(Span::styled(word, style)),
             ];
+            if power {
+                let at = cells.len() - 1;
+                cells.insert(
+                    at,
+                    Cell::from(Line::from(fmt::watts(sys.watts)).right_aligned()),
+                );
+            }
+            if free_col {
+                let free = (sys.memory_gib - sys.memory_used_gib).max(0.0);
+                cells.insert(
+                    3,
+                    Cell::from(
+                        Line::from(fmt::bytes(free * 1024.0 * 1024.0 * 1024.0)).right_aligned(),
+                    ),
+                );
+            }
             if wide {
                 cells.insert(
                     1,
@@ -81,13 +123,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         format!("{:?}", sys.processor).to_uppercase(),
                         t.dim,
                     )),
-                );
-                let free = (sys.memory_gib - sys.memory_used_gib).max(0.0);
-                cells.insert(
-                    4,
-                    Cell::from(
-                        Line::from(fmt::bytes(free * 1024.0 * 1024.0 * 1024.0)).right_aligned(),
-                    ),
                 );
             }
             Row::new(cells)

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::bar;
-use crate::engine::snapshot::{PartitionStatus, PartitionView, SystemView};
+use crate::engine::snapshot::{MoveView, PartitionStatus, PartitionView, SystemView};
 use crate::engine::{FrameId, PartitionId, Phase};
 use crate::tui::app::App;
 use crate::tui::fmt;
@@ -53,18 +53,47 @@ pub(super) fn draw_frame(
     let t = &app.theme;
     let focused = app.focus == i;
     let rows = app.rows(i);
-    let title = Line::from(vec![
+    // Its power: what it draws, and its power state when it is not simply operating.
+    let (state, state_style) = super::estate::state_word(sys, t);
+    let watts = fmt::watts(sys.watts);
+    let count = |word: (&str, &str)| format!("· {} ", fmt::plural(rows.len(), word.0, word.1));
+    let fixed = sys.name.chars().count() + processor(sys).chars().count() + 5;
+    let room = area.width.saturating_sub(2) as usize;
+    // What fits of its power: watts and state, the state alone (it is news), the watts.
+    let mut choices = vec![];
+    if state != "ok" {
+        choices.push(format!("{watts} {state}"));
+        choices.push(state.to_string());
+    } else {
+        choices.push(watts.clone());
+    }
+    let fits = |parts: &str, power: &str| {
+        fixed + parts.chars().count() + power.chars().count() + 3 <= room
+    };
+    let long = count(("partition", "partitions"));
+    let short = count(("LPAR", "LPARs"));
+    let (parts, power) = choices
+        .iter()
+        .find_map(|c| {
+            [&long, &short]
+                .into_iter()
+                .find(|p| fits(p, c))
+                .map(|p| (p.clone(), Some(c.clone())))
+        })
+        .unwrap_or((short.clone(), None));
+    let mut title = vec![
         Span::styled(format!(" {} ", sys.name), t.title),
         Span::styled(format!("{} ", processor(sys)), t.dim),
-        Span::styled(
-            format!(
-                "· {} partition{} ",
-                rows.len(),
-                if rows.len() == 1 { "" } else { "s" }
-            ),
-            t.dim,
-        ),
-    ]);
+        Span::styled(parts, t.dim),
+    ];
+    if let Some(power) = power {
+        title.push(Span::styled("· ", t.dim));
+        title.push(Span::styled(
+            format!("{power} "),
+            if state == "ok" { t.dim } else { state_style },
+        ));
+    }
+    let title = Line::from(title);
     let block = Block::bordered().title(title).border_style(if focused {
         t.border_focus
     } else {
@@ -75,12 +104,20 @@ pub(super) fn draw_frame(
     let usage_h = if plan.compact { 1 } else { 2 };
     let [usage, table] =
         Layout::vertical([Constraint::Length(usage_h), Constraint::Min(1)]).areas(inner);
-    draw_usage(frame, usage, app, sys, plan.compact);
+    draw_usage(frame, usage, app, i, sys, plan.compact);
     draw_table(frame, table, app, i, &rows, focused);
 }
 
-fn draw_usage(frame: &mut Frame, area: Rect, app: &App, sys: &SystemView, compact: bool) {
+fn draw_usage(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    f: FrameId,
+    sys: &SystemView,
+    compact: bool,
+) {
     let t = &app.theme;
+    let cpus_used = cpus_running(app, f, sys);
     let msp = Span::styled(
         format!("MSP {}/{}", sys.msp_in_use, sys.msp_slots),
         if sys.msp_in_use > 0 { t.info } else { t.dim },
@@ -90,7 +127,7 @@ fn draw_usage(frame: &mut Frame, area: Rect, app: &App, sys: &SystemView, compac
             Span::styled("CPU ", t.dim),
             Span::raw(format!(
                 "{}/{}",
-                fmt::num((sys.cpus_used * 10.0).round() / 10.0),
+                fmt::num((cpus_used * 10.0).round() / 10.0),
                 fmt::num(sys.cpus)
             )),
             Span::styled(" Mem ", t.dim),
@@ -131,7 +168,7 @@ fn draw_usage(frame: &mut Frame, area: Rect, app: &App, sys: &SystemView, compac
         Line::from(spans)
     };
     let lines = vec![
-        line("CPU ", sys.cpus_used, sys.cpus, "", t.bar_cpu, Some(msp)),
+        line("CPU ", cpus_used, sys.cpus, "", t.bar_cpu, Some(msp)),
         line(
             "Mem ",
             sys.memory_used_gib,
@@ -222,7 +259,11 @@ fn draw_table(
                 cells.push(Cell::from(Line::from(fmt::num(p.cpus)).right_aligned()));
             }
             if cols >= Columns::Medium {
-                let w = if p.status == PartitionStatus::NotActivated || down {
+                let profile = p
+                    .last_move
+                    .and_then(|m| app.snap.moves.get(m.index()))
+                    .is_some_and(|m| m.inactive && m.phase.in_flight());
+                let w = if p.status == PartitionStatus::NotActivated || down || profile {
                     "—".to_string()
                 } else {
                     fmt::mib_s(p.writes_mib_s)
@@ -265,12 +306,64 @@ fn draw_table(
         .column_spacing(1);
     let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
+    // Rows the table has no room for: say how many, above and below what shows.
+    let fit = area.height.saturating_sub(1) as usize;
+    if rows.len() > fit && fit > 0 {
+        let first = state.offset();
+        let above = first;
+        let below = rows.len().saturating_sub(first + fit);
+        let text = match (above, below) {
+            (0, b) => format!(" +{b} more ↓ "),
+            (a, 0) => format!(" +{a} more ↑ "),
+            (a, b) => format!(" +{a} ↑ +{b} ↓ "),
+        };
+        // On the frame's bottom border, under the rows it is about.
+        let w = text.chars().count() as u16;
+        if area.width > w + 1 {
+            let r = Rect::new(area.x + area.width - w - 1, area.y + area.height, w, 1);
+            frame.render_widget(Paragraph::new(Span::styled(text, t.warn)), r);
+        }
+    }
     if rows.is_empty() {
         let msg = Paragraph::new(Span::styled("no partitions", t.dim)).centered();
         if area.height > 1 {
             frame.render_widget(msg, Rect::new(area.x, area.y + 1, area.width, 1));
         }
     }
+}
+
+/// A failed move the operator recovered (`R`): the partition runs on at the source and can move
+/// again, so the failure is history, not news. A move that failed in the queue had nothing to
+/// recover.
+pub(crate) fn was_recovered(p: &PartitionView, m: &MoveView) -> bool {
+    m.phase == Phase::Failed
+        && m.pages_lost == 0
+        && !p.needs_recovery
+        && p.status != PartitionStatus::Down
+        && m.phase_times
+            .iter()
+            .any(|(ph, _)| !matches!(ph, Phase::Queued | Phase::Failed))
+}
+
+/// Processors a frame's running partitions use: a not-activated partition (or one moving as a
+/// profile) holds none until it is activated.
+fn cpus_running(app: &App, f: FrameId, sys: &SystemView) -> f64 {
+    let idle: f64 = app
+        .snap
+        .partitions
+        .iter()
+        .filter(|p| {
+            let profile = p
+                .last_move
+                .and_then(|m| app.snap.moves.get(m.index()))
+                .filter(|m| m.inactive && m.phase.in_flight());
+            p.status == PartitionStatus::NotActivated && p.system == f
+                || profile
+                    .is_some_and(|m| app.snap.system(p.system).name == sys.name || m.to == sys.name)
+        })
+        .map(|p| p.cpus)
+        .sum();
+    (sys.cpus_used - idle).max(0.0)
 }
 
 /// The partition's latest move lost pages it never got back: the partition is lost.
@@ -340,6 +433,7 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: FrameId, width: u16) -
             Phase::Queued => ("queued".to_string(), t.warn),
             Phase::Configuring => ("profile".to_string(), t.info),
             Phase::Failed if m.pages_lost > 0 => ("✗ LOST".to_string(), t.bad),
+            Phase::Failed if was_recovered(p, m) => ("↺ recovered".to_string(), t.good),
             Phase::Failed => ("✗ failed".to_string(), t.bad),
         };
         return Line::from(Span::styled(text, style));
@@ -378,6 +472,14 @@ fn move_cell<'a>(app: &'a App, p: &PartitionView, _frame: FrameId, width: u16) -
             format!("✗ LOST {} pages", fmt::count(m.pages_lost)),
             t.bad,
         )),
-        Phase::Failed => Line::from(Span::styled(format!("✗ failed in r{}", m.round), t.bad)),
+        Phase::Failed if was_recovered(p, m) => Line::from(vec![
+            Span::styled("↺ recovered", t.good),
+            Span::styled(format!(" (failed r{})", m.round), t.dim),
+        ]),
+        Phase::Failed if p.needs_recovery => Line::from(Span::styled(
+            format!("✗ failed r{}: R recovers", m.round),
+            t.bad,
+        )),
+        Phase::Failed => Line::from(Span::styled("✗ failed in queue", t.bad)),
     }
 }

@@ -66,7 +66,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .filter(|m| m.phase == Phase::Failed && m.pages_lost > 0)
         .count();
-    let failed = s.moves.iter().filter(|m| m.phase == Phase::Failed).count() - lost;
+    // A failed move the operator recovered is history: the partition runs on and can move.
+    let failed = s
+        .moves
+        .iter()
+        .filter(|m| m.phase == Phase::Failed && m.pages_lost == 0)
+        .filter(|m| !crate::tui::render::frames::was_recovered(s.partition(m.partition), m))
+        .count();
     let down = s
         .partitions
         .iter()
@@ -77,6 +83,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             spans.push(Span::styled(" · ", t.dim));
             spans.push(Span::styled(format!("{n} {label}"), t.bad));
         }
+    }
+    // The estate's energy: what it draws now, what it has drawn, and what frames powered off
+    // saved against all of them on; as much of it as fits beside a link fault.
+    let e = &s.energy;
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    // Room is kept for a link fault (news) and a few letters of the scenario's name.
+    let link_fault = s.link_pages_s_now < s.link_pages_s * 0.999;
+    let keep = if link_fault { 3 + 24 } else { 0 } + 5 + 10;
+    let room = (area.width as usize).saturating_sub(used + keep + 3);
+    // The frames' draw now (the report's figure is the last interval's, 0 before the first).
+    let watts: f64 = s.systems.iter().map(|f| f.watts).sum();
+    let mut energy = vec![Span::styled(fmt::watts(watts), t.bold)];
+    let drawn = format!(" · {}", fmt::wh(e.energy_wh));
+    let saved = format!(" · saved {}", fmt::wh(e.saved_wh));
+    let mut len = fmt::watts(watts).chars().count();
+    if e.energy_wh > 0.0 && len + drawn.chars().count() <= room {
+        len += drawn.chars().count();
+        energy.push(Span::styled(drawn, t.dim));
+        if e.saved_wh > 0.0 && len + saved.chars().count() <= room {
+            len += saved.chars().count();
+            energy.push(Span::styled(saved, t.good));
+        }
+    }
+    if len <= room {
+        spans.push(sep());
+        spans.extend(energy);
     }
     // The scenario's name gets the room the figures leave; its file only if there is plenty.
     let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -103,7 +135,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         fmt::sig3(s.link_gbps),
         fmt::mib_s(app.link_mib_s())
     );
-    let used: usize = spans.iter().map(|s| s.width()).sum();
     // A link fault is news: say it in place of the link's nominal figures.
     let (link, style) = if s.link_pages_s_now <= 0.0 {
         ("LINK DOWN".to_string(), t.bad)
@@ -118,6 +149,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         (link, t.dim)
     };
+    let used: usize = spans.iter().map(|s| s.width()).sum();
     if used + 3 + link.chars().count() <= area.width as usize {
         spans.push(sep());
         spans.push(Span::styled(link, style));

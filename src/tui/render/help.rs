@@ -28,37 +28,62 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         v
     };
+    let confirm_keys = || {
+        Line::from(vec![
+            Span::styled("In a confirmation: ", t.dim),
+            Span::styled("y", t.key),
+            Span::styled(" yes, ", t.dim),
+            Span::styled("n/Esc", t.key),
+            Span::styled(" no (the default), ", t.dim),
+            Span::styled("←/→", t.key),
+            Span::styled(" then ", t.dim),
+            Span::styled("Enter", t.key),
+            Span::styled(" to choose.", t.dim),
+        ])
+    };
     let total: usize = sections.iter().map(|s| s.1.len() + 1).sum::<usize>() + 4;
     if total > area.height as usize {
-        // Short screen: the sections in two columns, the help texts cut to fit.
-        let half = sections.len().div_ceil(2);
-        let col_w = (area.width.saturating_sub(4) / 2) as usize;
-        let left: Vec<Line> = sections[..half].iter().flat_map(section_lines).collect();
-        let right: Vec<Line> = sections[half..].iter().flat_map(section_lines).collect();
-        let rows = left.len().max(right.len());
-        let cut = |l: Option<&Line>| -> Vec<Span<'static>> {
-            let mut out = Vec::new();
-            let mut used = 0usize;
-            if let Some(l) = l {
-                for s in &l.spans {
-                    // One column stays blank between the two halves.
-                    let room = col_w.saturating_sub(used + 1);
-                    let text: String = s.content.chars().take(room).collect();
-                    used += text.chars().count();
-                    out.push(Span::styled(text, s.style));
+        // Short screen: one column over the whole screen, every description whole (wrapped
+        // under itself), the confirmation keys at the end, scrolled by ↑/↓ when it is longer.
+        let r = area;
+        let inner_w = r.width.saturating_sub(4) as usize;
+        let text_w = inner_w.saturating_sub(key_w + 2).max(10);
+        let mut lines: Vec<Line> = Vec::new();
+        for (group, bindings) in &sections {
+            lines.push(Line::from(Span::styled(*group, t.title)));
+            for b in bindings {
+                for (i, part) in crate::tui::fmt::wrap(b.help, text_w)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let key = if i == 0 { b.label } else { "" };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {key:<key_w$}"), t.key),
+                        Span::raw(part),
+                    ]));
                 }
             }
-            out.push(Span::raw(" ".repeat(col_w.saturating_sub(used))));
-            out
-        };
-        let lines: Vec<Line> = (0..rows)
-            .map(|i| {
-                let mut spans = cut(left.get(i));
-                spans.extend(cut(right.get(i)));
-                Line::from(spans)
-            })
+        }
+        lines.push(Line::raw(""));
+        let words: String = confirm_keys()
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
             .collect();
-        let r = centered(area, area.width, rows as u16 + 2);
+        for part in crate::tui::fmt::wrap(&words, inner_w) {
+            lines.push(Line::styled(part, t.dim));
+        }
+        let visible = r.height.saturating_sub(2) as usize;
+        let max = lines.len().saturating_sub(visible);
+        let first = app.help_scroll.min(max);
+        let shown: Vec<Line> = lines.into_iter().skip(first).take(visible).collect();
+        let more = if max == 0 {
+            String::new()
+        } else if first >= max {
+            format!(" ↑ {first} lines above ")
+        } else {
+            format!(" ↓ {} more lines (↓/PgDn) ", max - first)
+        };
         frame.render_widget(Clear, r);
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -67,23 +92,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .title_bottom(Line::from(vec![
                 Span::styled(" Esc/? ", t.key),
                 Span::styled("close ", t.dim),
-            ]));
-        frame.render_widget(Paragraph::new(lines).block(block), r);
+                Span::styled(more, t.warn),
+            ]))
+            .padding(ratatui::widgets::Padding::horizontal(1));
+        frame.render_widget(Paragraph::new(shown).block(block), r);
         return;
     }
     let mut lines: Vec<Line> = sections.iter().flat_map(section_lines).collect();
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("In a confirmation: ", t.dim),
-        Span::styled("y", t.key),
-        Span::styled(" yes, ", t.dim),
-        Span::styled("n/Esc", t.key),
-        Span::styled(" no (the default), ", t.dim),
-        Span::styled("←/→", t.key),
-        Span::styled(" then ", t.dim),
-        Span::styled("Enter", t.key),
-        Span::styled(" to choose.", t.dim),
-    ]));
+    lines.push(confirm_keys());
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let height = lines.len() as u16 + 2;
     let r = centered(area, width, height);

@@ -7,12 +7,20 @@ use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
 use crate::tui::keymap::{self, Command};
+use crate::tui::log::Level;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
     let t = &app.theme;
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
+    // A message goes stale once something newer happened ("web01 moving to frame-b" long
+    // after it arrived): the newest news shows instead. Errors stay until the next key.
+    let newest = app.log.iter().rev().find(|l| l.level <= Level::Info);
+    let stale = |s: &crate::tui::app::Status| !s.error && newest.is_some_and(|l| l.t > s.t);
     let message = match &app.status {
+        Some(s) if stale(s) => show_last_log
+            .then(|| newest.map(|l| (format!("{:.3} s {}", l.t, l.text), t.dim)))
+            .flatten(),
         Some(s) => Some((s.text.clone(), if s.error { t.bad } else { t.info })),
         None if show_last_log => app
             .visible_log()
@@ -49,9 +57,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
     } else {
         Vec::new()
     };
+    // Only the keys that can do something now: no stop without a move in flight, no migrate
+    // while it moves.
+    let moving = app
+        .partition()
+        .and_then(|p| app.move_in_flight(p))
+        .is_some();
+    let applies = |c: Command| match c {
+        Command::Stop => moving,
+        Command::Migrate => !moving,
+        _ => true,
+    };
     hints.extend(
         keymap::hints(app.context())
             .filter(|b| !matches!(b.command, Command::Help | Command::Quit))
+            .filter(|b| applies(b.command))
             .filter(|b| !(presenting && b.command == Command::Pause)),
     );
     hints.extend(tail.iter().copied());

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::engine::Phase;
 use crate::engine::snapshot::{MapCell, MoveView};
 use crate::tui::app::App;
 use crate::tui::fmt;
@@ -34,11 +35,57 @@ fn cell_look(app: &App, c: &MapCell) -> (&'static str, Style) {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
     let t = &app.theme;
-    let block = Block::bordered()
+    let inner_w = area.width.saturating_sub(2);
+    // The legend says what each glyph means in numbers: the shares of a cell's pages.
+    let wide = inner_w >= 64;
+    let mut block = Block::bordered()
         .border_style(t.border)
         .title(Span::styled(" Memory map ", t.dim));
+    if !wide && !m.inactive && !matches!(m.phase, Phase::Failed | Phase::Queued) {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" ▒", t.dirty),
+            Span::styled(" ≥2% ", t.dim),
+            Span::styled("▓", t.dirty),
+            Span::styled(" ≥25% dirty ", t.dim),
+        ]));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // A move that failed discarded what the target had; one that lost its partition lost the
+    // pages the target never got. Neither may look like a clean copy.
+    if m.phase == Phase::Queued {
+        let msg = Paragraph::new(Span::styled("queued: nothing sent yet", t.dim));
+        frame.render_widget(msg, inner);
+        return;
+    }
+    if m.phase == Phase::Failed {
+        let page = app.pages_to_bytes(1.0);
+        let text = if m.pages_lost > 0 {
+            vec![
+                Line::styled("✗ LOST", t.bad),
+                Line::styled(
+                    format!(
+                        "{} pages ({}, {:.2}% of its memory) never reached the target; \
+                         the source no longer has them.",
+                        fmt::count(m.pages_lost),
+                        fmt::bytes(m.pages_lost as f64 * page),
+                        100.0 * m.pages_lost as f64 / m.pages.max(1) as f64
+                    ),
+                    t.bad,
+                ),
+            ]
+        } else {
+            vec![Line::styled(
+                "✗ failed: what reached the target was discarded; the memory is on the source.",
+                t.warn,
+            )]
+        };
+        frame.render_widget(
+            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
     // The same grid `layout::map_cells` asked the engine to fill.
     let Some(grid) = map_grid(area) else {
         return;
@@ -77,11 +124,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
     let mut legend = vec![
         Span::styled("█", t.clean),
         Span::styled(" clean ", t.dim),
-        Span::styled("▒", t.dirty),
-        Span::styled(" dirty ", t.dim),
+        Span::styled("▄", t.clean),
+        Span::styled(" <50% ", t.dim),
         Span::styled("·", t.never_sent),
-        Span::styled(" unsent", t.dim),
+        Span::styled(" ≥50% unsent", t.dim),
     ];
+    if wide {
+        legend.extend([
+            Span::styled("  ▒", t.dirty),
+            Span::styled(" ≥2% ", t.dim),
+            Span::styled("▓", t.dirty),
+            Span::styled(" ≥25% dirty", t.dim),
+        ]);
+    }
     if inner.width >= 44 && per_cell > 0.0 {
         legend.push(Span::styled(
             format!(" · cell {}", fmt::bytes(app.pages_to_bytes(per_cell))),

@@ -61,7 +61,11 @@ pub fn listed(app: &App) -> Vec<&MoveView> {
         .snap
         .moves
         .iter()
-        .filter(|m| m.phase.in_flight() || m.phase == Phase::Failed)
+        .filter(|m| {
+            m.phase.in_flight()
+                || m.phase == Phase::Failed
+                    && !super::frames::was_recovered(app.snap.partition(m.partition), m)
+        })
         .collect();
     // A stable sort keeps request order inside each rank.
     v.sort_by_key(|m| rank(m));
@@ -138,7 +142,13 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, moves: &[&MoveView]) {
         "Rate",
         "ETA",
     ];
-    let route_w = if wide { 20 } else { 15 };
+    // The route whole: a cut one (`frame-a → frame`) names no frame.
+    let route_w = moves
+        .iter()
+        .map(|m| m.from.chars().count() + m.to.chars().count() + 3)
+        .max()
+        .unwrap_or(9)
+        .clamp(9, if wide { 24 } else { 17 }) as u16;
     let mut widths = vec![
         Constraint::Length(9),
         Constraint::Length(route_w),
@@ -146,8 +156,8 @@ fn draw_table(frame: &mut Frame, area: Rect, app: &App, moves: &[&MoveView]) {
         Constraint::Length(3),
         Constraint::Length(6),
         Constraint::Length(if wide { 21 } else { 9 }),
-        Constraint::Length(9),
-        Constraint::Length(if wide { 12 } else { 9 }),
+        Constraint::Length(10),
+        Constraint::Length(if wide { 12 } else { 8 }),
     ];
     if wide {
         header.push("Movers");

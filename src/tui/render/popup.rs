@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::{centered, help};
+use crate::engine::snapshot::MoveView;
 use crate::tui::app::{App, Popup};
+use crate::tui::confirm::{Pending, point_of_no_return};
 use crate::tui::keymap;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -78,10 +80,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             boxed(frame, area, app, &title, lines, width, failed > 0);
         }
         Some(Popup::Confirm {
-            title, lines, yes, ..
+            title,
+            lines,
+            yes,
+            pending,
         }) => {
             let t = &app.theme;
-            let mut body: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
+            let mut body: Vec<Line> = lines
+                .iter()
+                .map(|l| {
+                    // A refused partition's line is red.
+                    if l.trim_start().starts_with('✗') {
+                        Line::styled(l.clone(), t.bad)
+                    } else {
+                        Line::raw(l.clone())
+                    }
+                })
+                .collect();
+            // A stop's question counts down to the point of no return, live, and says so if
+            // it passes while the question is open.
+            if let Pending::Stop { partition } = pending
+                && let Some(m) = stopping(app, partition)
+                && let Some((text, late)) = point_of_no_return(m)
+            {
+                body.push(Line::styled(text, if late { t.bad } else { t.warn }));
+            }
             body.push(Line::raw(""));
             let button = |label: &'static str, on: bool| {
                 if on {
@@ -107,6 +130,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             boxed(frame, area, app, &format!(" {title} "), lines, width, true);
         }
     }
+}
+
+/// The move a stop's question is about: the latest of the partition named (plain or as
+/// `frame/name`).
+fn stopping<'a>(app: &'a App, partition: &str) -> Option<&'a MoveView> {
+    let name = partition.rsplit('/').next().unwrap_or(partition);
+    app.snap
+        .moves
+        .iter()
+        .rev()
+        .find(|m| m.partition_name == name)
 }
 
 /// A bordered box in the middle of the screen, sized to its wrapped text, with the keys of

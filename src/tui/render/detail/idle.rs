@@ -60,12 +60,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView) 
                 t.forecast,
             )));
             let verdict = if pr.converges() {
-                Span::styled(format!("converges in {} rounds", pr.rounds), t.good)
+                Span::styled(
+                    format!(
+                        "converges in {}",
+                        fmt::plural(pr.rounds as usize, "round", "rounds")
+                    ),
+                    t.good,
+                )
             } else {
                 Span::styled(
                     format!(
-                        "will not converge: switches over unconverged after {} rounds",
-                        pr.rounds
+                        "will not converge: switches over unconverged after {}",
+                        fmt::plural(pr.rounds as usize, "round", "rounds")
                     ),
                     t.bad,
                 )

@@ -103,18 +103,37 @@ pub(super) fn phase_line<'a>(app: &'a App, m: &MoveView, width: u16) -> Line<'a>
     }
     if current == Phase::Failed {
         spans.push(Span::styled(" › ", t.dim));
+        let recovered = app
+            .snap
+            .partitions
+            .get(m.partition.index())
+            .is_some_and(|p| crate::tui::render::frames::was_recovered(p, m));
         let what = if m.pages_lost > 0 {
             " ✗ LOST ".to_string()
         } else {
             format!(" ✗ Failed in round {} ", m.round)
         };
-        spans.push(Span::styled(
-            what,
-            t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
-        ));
+        if recovered {
+            spans.push(Span::styled(what.trim().to_string(), t.phase_done));
+            spans.push(Span::styled(" › ", t.dim));
+            spans.push(Span::styled(
+                " ↺ Recovered ",
+                t.good.add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
+        } else {
+            spans.push(Span::styled(
+                what,
+                t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
+        }
     }
     if let Some(s) = m.stalled_s {
         spans.push(Span::styled(format!("  ⏸ stalled {}", fmt::secs(s)), t.bad));
+    }
+    // Short of room, "Validated" goes first: the phases after it matter more.
+    let len: usize = spans.iter().map(|s| s.width()).sum();
+    if len > width as usize && spans.len() > 2 {
+        spans.drain(..2);
     }
     Line::from(spans)
 }
@@ -130,6 +149,19 @@ pub(super) fn draw_gauge(frame: &mut Frame, area: Rect, app: &App, m: &MoveView)
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
+    if m.phase == Phase::Queued {
+        let line = Line::from(vec![
+            Span::styled("Queued ", t.bold),
+            Span::styled(super::figures::queue_text(app, m), t.warn),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let recovered = app
+        .snap
+        .partitions
+        .get(m.partition.index())
+        .is_some_and(|p| crate::tui::render::frames::was_recovered(p, m));
     let (label, value) = if th.kind == "clean" {
         (
             "Clean on target ",
@@ -162,6 +194,7 @@ pub(super) fn draw_gauge(frame: &mut Frame, area: Rect, app: &App, m: &MoveView)
             format!("  ✗ LOST: {} pages missing", fmt::count(m.pages_lost)),
             t.bad,
         ),
+        _ if recovered => Span::styled("  ↺ failed, recovered", t.good),
         _ if m.phase == Phase::Failed => Span::styled("  ✗ failed", t.bad),
         Some(SwitchReason::Threshold) => Span::styled("  ✓ threshold met", t.good),
         Some(SwitchReason::MaxRounds) => {
@@ -173,7 +206,28 @@ pub(super) fn draw_gauge(frame: &mut Frame, area: Rect, app: &App, m: &MoveView)
         None if m.phase == Phase::Stopped => Span::styled("  stopped", t.warn),
         None => Span::raw(""),
     };
-    let fixed = label.len() + value.chars().count() + suffix.content.chars().count();
+    let long = label.chars().count() + value.chars().count() + suffix.content.chars().count();
+    // Short of room, the figures in fewer words, so the verdict after them stays whole.
+    let value = if long + 4 > area.width as usize {
+        if th.kind == "clean" {
+            format!(
+                " {:.2}% of {}% · r{}",
+                th.value,
+                fmt::sig3(th.target),
+                m.round
+            )
+        } else {
+            format!(
+                " {} / {} · r{}",
+                fmt::ms(th.value),
+                fmt::ms(th.target),
+                m.round
+            )
+        }
+    } else {
+        value
+    };
+    let fixed = label.chars().count() + value.chars().count() + suffix.content.chars().count();
     let bar_w = (area.width as usize).saturating_sub(fixed).clamp(4, 60) as u16;
     let (full, empty) = bar(bar_w, th.progress);
     let line = Line::from(vec![

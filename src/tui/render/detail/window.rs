@@ -30,6 +30,23 @@ pub(super) fn line<'a>(app: &'a App, m: &MoveView) -> Line<'a> {
                 t.dim,
             ),
         ]),
+        // No window is coming: a move that ended before it, or one still in the queue.
+        _ if matches!(m.phase, Phase::Failed | Phase::Stopped) => Line::from(vec![
+            Span::styled("Suspend window     ", t.dim),
+            Span::styled("none: never suspended", t.dim),
+        ]),
+        _ if m.phase == Phase::Queued => Line::from(vec![
+            Span::styled("Suspend window     ", t.dim),
+            Span::styled(
+                m.forecast_at_start
+                    .as_ref()
+                    .or(m.prediction.as_ref())
+                    .map_or("after the move starts".into(), |p| {
+                        format!("expected {} (forecast)", fmt::ms(p.downtime_ms))
+                    }),
+                t.dim,
+            ),
+        ]),
         _ => Line::from(vec![
             Span::styled("Suspend window     ", t.dim),
             Span::styled(
@@ -44,6 +61,21 @@ pub(super) fn line<'a>(app: &'a App, m: &MoveView) -> Line<'a> {
 /// downtime afterwards, the expected one before.
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, m: &MoveView) {
     let t = &app.theme;
+    // No window opened and none is coming yet: say so in words, not as a big 0.0 ms.
+    if m.suspend_elapsed_ms.is_none()
+        && m.downtime_ms.is_none()
+        && matches!(m.phase, Phase::Failed | Phase::Stopped | Phase::Queued)
+    {
+        let block = Block::bordered()
+            .border_style(t.border)
+            .title(Span::styled(" Suspend window ", t.dim));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut line = line(app, m);
+        line.spans.drain(..1);
+        frame.render_widget(Paragraph::new(line), inner);
+        return;
+    }
     let (title, value, style, note) = match (m.suspend_elapsed_ms, m.downtime_ms) {
         (Some(ms), _) => (
             " ● SUSPENDED — users wait ",
