@@ -8,6 +8,11 @@
 
 const KIB: f64 = 1024.0;
 
+/// A count and its noun, singular or plural: `1 partition`, `2 partitions`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Bytes in binary units with three significant figures: `512 B`, `12.0 MiB`, `1.25 GiB`; in
 /// scientific notation past YiB (a hostile scenario's sizes must still print briefly).
 pub fn bytes(b: f64) -> String {

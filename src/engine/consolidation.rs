@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::snapshot::Recommendation;
 use super::{Engine, EventKind, FrameId, Origin, PartitionId, Reservations};
 use crate::spec::{Action, Mode, PowerState};
-use crate::units::num;
+use crate::units::{num, plural};
 
 /// A move an evacuation would make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,11 +314,12 @@ impl Engine {
                 to: None,
             },
             reason: format!(
-                "{name} runs at {}%, below {}%: the other {others} frame(s) take its {} \
-                 partition(s) and stay at or below {}% (the busiest at {}%); then it powers off",
+                "{name} runs at {}%, below {}%: the other {} take its {} and stay at or \
+                 below {}% (the busiest at {}%); then it powers off",
                 num(u.round()),
                 num(low),
-                residents.len(),
+                plural(others, "frame", "frames"),
+                plural(residents.len(), "partition", "partitions"),
                 num(high),
                 num(busiest.map_or(0.0, |b| b.1).round())
             ),

@@ -298,8 +298,8 @@ impl Engine {
             return Some(Refused::new(
                 Reason::FrameInUse,
                 format!(
-                    "{name} still runs {} partition(s) ({shown}{more}): evacuate it first",
-                    running.len()
+                    "{name} still runs {} ({shown}{more}): evacuate it first",
+                    crate::units::plural(running.len(), "partition", "partitions")
                 ),
             ));
         }

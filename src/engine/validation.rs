@@ -14,7 +14,7 @@ use super::vio::{AdapterMap, Occupancy, VioMapping, adapters_now, map_adapters};
 use super::world::World;
 use crate::spec::vio::{vios_derived, vios_of};
 use crate::spec::{MappingChoice, PartitionState, Redundancy};
-use crate::units::num;
+use crate::units::{num, plural};
 
 /// One precondition and whether it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -535,8 +535,4 @@ fn adapter_check(
             .join("; ")
     };
     v.check(name, problems.is_empty(), detail);
-
-/// A count and its noun: `1 MSP`, `2 MSPs`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -121,9 +121,9 @@ impl Advice {
                 }
                 if d.kind == "evacuate" {
                     out += &format!(
-                        "    {} move(s), {} s of moving added up, longest downtime {} ms; then \
+                        "    {}, {} s of moving added up, longest downtime {} ms; then \
                          power off {}\n",
-                        d.moves.len(),
+                        crate::units::plural(d.moves.len(), "move", "moves"),
                         num(d.predicted_s.unwrap_or(0.0).round()),
                         num(d.predicted_downtime_ms.unwrap_or(0.0).round()),
                         d.system

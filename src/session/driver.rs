@@ -205,7 +205,7 @@ impl Driver {
                 to,
                 partitions,
             } => {
-                let e = &self.engine;
+                let e = self.engine();
                 let ids: Result<Vec<PartitionId>, _> =
                     partitions.iter().map(|p| e.find_partition(p)).collect();
                 match (e.find_frame(&from), e.find_frame(&to), ids) {

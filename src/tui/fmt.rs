@@ -20,10 +20,7 @@ pub fn wh(wh: f64) -> String {
     }
 }
 
-/// A count and its noun, singular or plural: `1 partition`, `2 partitions`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::units::plural;
 
 /// Words into lines of at most `width` characters (a longer word is cut).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {

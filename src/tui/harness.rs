@@ -187,16 +187,14 @@ impl Harness {
 
 /// A buffer as text, one line per row, without trailing blanks.
 fn text_of(buf: &Buffer) -> String {
-    {
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
         }
-        out
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
+    out
 }
