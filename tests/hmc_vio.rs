@@ -262,20 +262,21 @@ fn the_validation_names_the_adapter_and_the_reason() {
     let e = Engine::new(&estate()).unwrap();
     let v = e.validate_named("dev01", "frame-b").unwrap();
     let errors = v.errors();
+    let has = |m: &str| errors.iter().any(|e| e.contains(m));
     assert!(
-        errors.contains(
-            &"virtual Ethernet adapter in slot 3 (VLAN 30): no VIOS on frame-b bridges VLAN 30"
-                .to_string()
+        has("virtual Ethernet adapter in slot 3 (VLAN 30): no VIOS on frame-b bridges VLAN 30"),
+        "{errors:?}"
+    );
+    // The storage check names each adapter it fails, with its reason.
+    assert!(
+        has(
+            "virtual SCSI adapter in slot 11 (fabric dev): no VIOS on frame-b is zoned to fabric \
+             dev; virtual FC adapter in slot 10 (fabric dev): no VIOS on frame-b is zoned to \
+             fabric dev"
         ),
         "{errors:?}"
     );
-    assert!(
-        errors.contains(
-            &"virtual FC adapter in slot 10 (fabric dev): no VIOS on frame-b is zoned to fabric dev"
-                .to_string()
-        ),
-        "{errors:?}"
-    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
     // Still the eleven checks: the adapters are judged by the VLAN and SAN checks.
     assert_eq!(v.checks.len(), lpm::engine::validation::CHECKS.len());
 }

@@ -68,8 +68,8 @@ pub enum Code {
     InsufficientProcessors,
     /// Validation: a VLAN of the partition is not bridged on the destination.
     VlanNotBridged,
-    /// Validation: a virtual SCSI adapter the destination's VIOS cannot host, or a virtual
-    /// storage adapter pair whose redundancy the destination would lose, or no free slot.
+    /// Validation: a virtual SCSI adapter the destination cannot host (no VIOS zoned to its
+    /// fabric, its redundancy lost, no free slot); virtual FC has IBM's HSCLA319.
     VirtualStorageNotHostable,
     /// Validation: the destination already has a partition of that name.
     NameInUse,
@@ -240,7 +240,7 @@ pub const LPM_CODES: [(Code, &str); 26] = [
     ),
     (
         Code::VirtualStorageNotHostable,
-        "validation: a virtual SCSI adapter no destination VIOS can host, a redundant storage pair the destination would serve through one VIOS, or no free virtual slot",
+        "validation: a virtual SCSI adapter the destination cannot host (no VIOS zoned to its fabric, its redundancy lost, or no free virtual slot)",
     ),
     (
         Code::NameInUse,

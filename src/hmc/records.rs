@@ -481,12 +481,12 @@ pub fn migr_vio_record(view: &View, to: usize, rows: &[AdapterRow]) -> Record {
     ] {
         let mut p = Vec::new();
         let mut s = Vec::new();
-        for row in rows
-            .iter()
-            .filter(|a| a.kind == kind && a.problem.is_none())
-        {
+        for row in rows.iter().filter(|a| a.kind == kind) {
             for name in &row.possible {
                 p.push(format!("{}/{name}/{}", row.slot, vios_id(view, to, name)));
+            }
+            if row.problem.is_some() {
+                continue;
             }
             // The server slot too, where one is taken, so that a suggestion can be given back
             // to -i as it is (lpm's choice; IBM shows three parts).
