@@ -22,10 +22,10 @@ const AT_ZERO: &str = r#"Consolidation: the evening empties frames, the morning 
 operating frames: p9-a 13%, p9-b 8%, p9-c 7%, p9-d 13%, p9-e 2%
 
 consolidation (active; band 45% to 81%, average 9%):
-  empty p9-e: p9-e runs at 2%, below 45%: the other 4 frame(s) take its 2 partition(s) and stay at or below 81% (the busiest at 13%); then it powers off
+  empty p9-e: p9-e runs at 2%, below 45%: the other 4 frames take its 2 partitions and stay at or below 81% (the busiest at 13%); then it powers off
     dev01 -> p9-c: predicted 7.3 s, downtime 50 ms
     test01 -> p9-c: predicted 7.3 s, downtime 50 ms
-    2 move(s), 15 s of moving added up, longest downtime 50 ms; then power off p9-e
+    2 moves, 15 s of moving added up, longest downtime 50 ms; then power off p9-e
 
 balancer (active; threshold 3 tolerates 10 points): imbalance 4.3 points
   nothing to do: the imbalance is within what the threshold tolerates

@@ -518,7 +518,11 @@ fn adapter_check(
         };
         format!(
             "{} can be hosted on {target}",
-            plural(of_kind, &format!("{what} adapter"), &format!("{what} adapters"))
+            plural(
+                of_kind,
+                &format!("{what} adapter"),
+                &format!("{what} adapters")
+            )
         )
     } else {
         problems
