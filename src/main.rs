@@ -21,8 +21,8 @@ use lpm::report::{self, Summary, Tally, drive};
 #[command(
     name = "lpm",
     version,
-    about = "A console for IBM PowerVM Live Partition Mobility: two simulated POWER frames and a \
-             page-level pre-copy migration engine",
+    about = "A console for IBM PowerVM Live Partition Mobility: an estate of simulated POWER \
+             frames (2 to 64) and a page-level pre-copy migration engine",
     long_about = None,
     args_conflicts_with_subcommands = true,
     after_help = "With no command, opens the dashboard on SCENARIO (or on the built-in \
@@ -160,7 +160,8 @@ enum Command {
 #[derive(Debug, Clone, clap::Args)]
 struct DemoArgs {
     /// A presenter script (RON); the built-in planned-maintenance demonstration when left out.
-    /// The shipped scripts also load by name: planned-maintenance, convergence, policies.
+    /// The shipped scripts also load by name: planned-maintenance, convergence, policies,
+    /// evacuation, consolidation.
     script: Option<PathBuf>,
     /// Render the demonstration into this asciicast v2 file instead of playing it on the
     /// terminal (no terminal needed).

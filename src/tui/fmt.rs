@@ -20,8 +20,6 @@ pub fn wh(wh: f64) -> String {
     }
 }
 
-pub use crate::units::plural;
-
 /// Words into lines of at most `width` characters (a longer word is cut).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();

@@ -44,7 +44,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Columns by priority as they fit, each whole: power, then free memory, then generation.
+    // Columns by priority as they fit, each whole: power, load, then free memory, then
+    // generation. CPU is what the partitions are given; Load is what they keep busy (the
+    // figure the balancer and consolidation judge by).
     let mut left = inner.width.saturating_sub(36);
     let mut fits = |w: u16| {
         let ok = left > w;
@@ -54,6 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ok
     };
     let power = fits(8);
+    let load = fits(4);
     let free_col = fits(9);
     let wide = fits(7);
     let mut header = vec!["Frame", "CPU", "Mem", "Movers", "LPARs", "State"];
@@ -65,9 +68,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(5),
         Constraint::Min(6),
     ];
+    if load {
+        header.insert(2, "Load");
+        widths.insert(2, Constraint::Length(4));
+    }
+    let free_at = 3 + usize::from(load);
     if free_col {
-        header.insert(3, "Free");
-        widths.insert(3, Constraint::Length(9));
+        header.insert(free_at, "Free");
+        widths.insert(free_at, Constraint::Length(9));
     }
     if wide {
         header.insert(1, "Gen");
@@ -100,6 +108,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(Line::from(sys.partitions.len().to_string()).right_aligned()),
                 Cell::from(Span::styled(word, style)),
             ];
+            if load {
+                cells.insert(
+                    2,
+                    Cell::from(
+                        Line::from(format!("{:.0}%", sys.utilisation_percent)).right_aligned(),
+                    ),
+                );
+            }
             if power {
                 let at = cells.len() - 1;
                 cells.insert(
@@ -110,7 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             if free_col {
                 let free = (sys.memory_gib - sys.memory_used_gib).max(0.0);
                 cells.insert(
-                    3,
+                    free_at,
                     Cell::from(
                         Line::from(fmt::bytes(free * 1024.0 * 1024.0 * 1024.0)).right_aligned(),
                     ),

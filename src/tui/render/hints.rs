@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
+use crate::tui::fmt;
 use crate::tui::keymap::{self, Command};
 use crate::tui::log::Level;
 
@@ -19,13 +20,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, show_last_log: bool) {
     let stale = |s: &crate::tui::app::Status| !s.error && newest.is_some_and(|l| l.t > s.t);
     let message = match &app.status {
         Some(s) if stale(s) => show_last_log
-            .then(|| newest.map(|l| (format!("{:.3} s {}", l.t, l.text), t.dim)))
+            .then(|| newest.map(|l| (format!("{} {}", fmt::clock(l.t), l.text), t.dim)))
             .flatten(),
         Some(s) => Some((s.text.clone(), if s.error { t.bad } else { t.info })),
         None if show_last_log => app
             .visible_log()
             .next_back()
-            .map(|l| (format!("{:.3} s {}", l.t, l.text), t.dim)),
+            .map(|l| (format!("{} {}", fmt::clock(l.t), l.text), t.dim)),
         None => None,
     };
     let width = area.width as usize;

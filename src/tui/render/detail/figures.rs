@@ -98,7 +98,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, p: &PartitionView, 
         );
     }
     let tuning_at = rows.iter().position(|f| f.label == "Bandwidth cap");
+    // Once the move is over nothing is applied to it any more: short of room, its failure
+    // and the advice to recover matter more than the cap it had.
     if let Some(at) = tuning_at
+        && rows.len() > slots
+        && !m.phase.in_flight()
+    {
+        rows.drain(at..(at + 3).min(rows.len()));
+    } else if let Some(at) = tuning_at
         && rows.len() > slots
         && !m.inactive
     {
