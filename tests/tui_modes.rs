@@ -529,3 +529,42 @@ fn no_is_the_default_for_a_recommendation_too() {
         "{requests:?}"
     );
 }
+
+/// The whole path with the engine's own advice: consolidation in Advise mode recommends
+/// emptying p9-e; `A`, Enter and `y` apply it as an operator's evacuation.
+#[test]
+fn the_engines_advice_is_applied_by_keys() {
+    let text = std::fs::read_to_string("assets/scenarios/consolidation.ron").expect("it ships");
+    let text = text
+        .replace("balancer: (mode: Active", "balancer: (mode: Advise")
+        .replace(
+            "consolidation: (mode: Active",
+            "consolidation: (mode: Advise",
+        );
+    let scenario = Scenario::parse(&text, "advise.ron").expect("it parses");
+    let mut h = Harness::new(&scenario, 160, 48);
+    assert!(
+        h.advance_until(400.0, 1.0, |s| !s.recommendations.is_empty()),
+        "consolidation advises within its first pass"
+    );
+    let advice = h.app.snap.recommendations[0].clone();
+    assert_eq!(advice.by, "consolidation");
+    let Action::Evacuate { from, .. } = &advice.action else {
+        panic!("an evacuation first: {advice:?}");
+    };
+    assert!(h.screen().contains("Recommendations"));
+    // Advise changed nothing yet.
+    assert!(h.app.snap.evacuations.is_empty());
+    h.key(KeyCode::Char('A'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    h.advance(1.0);
+    let evac = h
+        .app
+        .snap
+        .evacuations
+        .first()
+        .expect("the evacuation started");
+    assert_eq!(&evac.from, from);
+    assert!(evac.moves > 0, "{evac:?}");
+}
